@@ -69,7 +69,7 @@ internal static class NumericDecimalFloat
             x.TryFormat(buffer[n..], out int written, provider: CultureInfo.InvariantCulture);
             n += written;
             const NumberStyles style = NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-            if (layout.MantissaBits == NumericFloatLayout.Binary32.MantissaBits)
+            if (layout.IsBinary32)
             {
                 if (!float.TryParse(buffer[..n], style, CultureInfo.InvariantCulture, out float f) || float.IsInfinity(f)) return false;
                 bits = BitConverter.SingleToUInt32Bits(f);

@@ -70,7 +70,7 @@ public static class NumericFormat
     /// </summary>
     private static bool TryFormatFinite(ulong magnitude, NumericFloatLayout layout, Span<char> destination, out int written)
     {
-        bool single = layout.MantissaBits == NumericFloatLayout.Binary32.MantissaBits;
+        bool single = layout.IsBinary32;
         if (!TryFormatWith("R", magnitude, single, destination, out written, out bool roundTrips)) return false;
         for (int digits = 1; !roundTrips; digits++)
         {

@@ -55,6 +55,7 @@ public class NumericLiteralsTests
     [Theory, MemberData(nameof(I32Valid))]
     public void I32Parses(string text, uint expected)
     {
+        Assert.True(NumericLiterals.IsNumberToken(text), text);
         Assert.True(NumericLiterals.TryParseI32(text, out uint bits), text);
         Assert.Equal(expected, bits);
     }
@@ -65,6 +66,7 @@ public class NumericLiteralsTests
     [Theory, MemberData(nameof(I64Valid))]
     public void I64Parses(string text, ulong expected)
     {
+        Assert.True(NumericLiterals.IsNumberToken(text), text);
         Assert.True(NumericLiterals.TryParseI64(text, out ulong bits), text);
         Assert.Equal(expected, bits);
     }
@@ -527,6 +529,7 @@ public class NumericLiteralsTests
     [Theory, MemberData(nameof(F32Suite))]
     public void F32SuiteLiteralParses(string text, uint expected)
     {
+        Assert.True(NumericLiterals.IsNumberToken(text), text);
         Assert.True(NumericLiterals.TryParseF32(text, out uint bits), text);
         Assert.Equal(expected.ToString("x8"), bits.ToString("x8"));
     }
@@ -534,6 +537,7 @@ public class NumericLiteralsTests
     [Theory, MemberData(nameof(F64Suite))]
     public void F64SuiteLiteralParses(string text, ulong expected)
     {
+        Assert.True(NumericLiterals.IsNumberToken(text), text);
         Assert.True(NumericLiterals.TryParseF64(text, out ulong bits), text);
         Assert.Equal(expected.ToString("x16"), bits.ToString("x16"));
     }
