@@ -312,9 +312,15 @@ public ref struct WasmReader
         {
             if (b == 0x78) { _pos++; return ValType.I8; }
             if (b == 0x77) { _pos++; return ValType.I16; }
+            // The reference tries "value type, else packed type" and reports the last failure.
+            if (!IsValTypeStart(b)) throw Error("malformed storage type");
         }
         return ReadValType();
     }
+
+    /// <summary>True if <paramref name="b"/> can begin a value type.</summary>
+    static bool IsValTypeStart(byte b) =>
+        b is >= 0x7B and <= 0x7F or 0x63 or 0x64 || (b is >= 0x40 and < 0x80 && HeapType.IsAbstractCode(b - 0x80));
 
     bool TryRefType(byte b, out ValType t)
     {
