@@ -5,7 +5,7 @@ namespace Hoist.Wasm.Validation;
 /// <summary>Control instructions: blocks, branches, calls, exceptions (try_table and the legacy try/catch/delegate/rethrow).</summary>
 public sealed partial class FuncValidator
 {
-    /// <summary>Resolves a block type to its parameter and result types and enters the frame.</summary>
+    /// <summary>Resolves a block type to its parameter and result types and enters the frame (an <c>if</c> first pops its condition).</summary>
     void EnterBlock(FrameKind kind, BlockType bt, int at)
     {
         ValType[]? parameters = null, results = null;
@@ -20,6 +20,7 @@ public sealed partial class FuncValidator
                 results = ft.Results;
                 break;
         }
+        if (kind == FrameKind.If) Pop(ValType.I32, at);
         PopValues(parameters, at);
         PushFrameRaw(kind, bt, parameters, results);
         if (bt.Kind == BlockTypeKind.Value)

@@ -22,9 +22,6 @@ namespace Hoist.Wasm.Validation;
 /// </summary>
 public sealed partial class FuncValidator
 {
-    /// <summary>The implementation limit on locals, as in other engines; the spec suite expects more to be rejected.</summary>
-    public const int MaxLocals = 50000;
-
     readonly ModuleContext _ctx;
     readonly ModuleTypes _types;
     readonly uint _featureMask;
@@ -117,10 +114,10 @@ public sealed partial class FuncValidator
         uint typeIndex = _ctx.FuncTypes[funcIndex];
         FuncType type = _types.FuncTypeAt(typeIndex, offset);
         Reset(constMode: false);
-        ulong total = (ulong)type.Params.Length;
-        foreach (var g in locals) total += g.Count;
-        if (total > MaxLocals) ValidationError.Malformed(offset, "too many locals");
-        EnsureLocals((int)total);
+        ulong declared = 0;
+        foreach (var g in locals) declared += g.Count;
+        if (declared > ModuleDecoder.MaxLocals) ValidationError.Malformed(offset, "too many locals");
+        EnsureLocals(type.Params.Length + (int)declared);
         foreach (var p in type.Params) AddLocal(p, initialized: true);
         foreach (var g in locals)
         {
@@ -350,7 +347,7 @@ public sealed partial class FuncValidator
             case Opcode.Unreachable: SetUnreachable(); break;
             case Opcode.Block: EnterBlock(FrameKind.Block, op.Block, at); break;
             case Opcode.Loop: EnterBlock(FrameKind.Loop, op.Block, at); break;
-            case Opcode.If: Pop(ValType.I32, at); EnterBlock(FrameKind.If, op.Block, at); break;
+            case Opcode.If: EnterBlock(FrameKind.If, op.Block, at); break;
             case Opcode.Else: Else(at); break;
             case Opcode.End: End(at); break;
             case Opcode.Try: EnterBlock(FrameKind.Try, op.Block, at); break;
