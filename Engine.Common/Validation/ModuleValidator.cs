@@ -180,9 +180,10 @@ public static class ModuleValidator
         {
             Limits l = m.Limits;
             if (l.PageSizeLog2 is not (0 or 16)) ValidationError.Throw(-1, "invalid custom page size");
-            // 2^(address bits - page size bits) pages address the whole space.
+            // 2^(address bits - page size bits) pages address the whole space, as far as the limits'
+            // own range (u32 for i32 memories) can say it: 1-byte pages stop at 2^32-1.
             int bits = (l.Is64 ? 64 : 32) - l.PageSizeLog2;
-            ulong maxPages = bits >= 64 ? ulong.MaxValue : 1UL << bits;
+            ulong maxPages = bits >= 64 ? ulong.MaxValue : Math.Min(1UL << bits, l.Is64 ? ulong.MaxValue : uint.MaxValue);
             string message = !l.Is64 && l.PageSizeLog2 == 16
                 ? "memory size must be at most 65536 pages (4GiB)"
                 : $"memory size must be at most {maxPages} pages";
