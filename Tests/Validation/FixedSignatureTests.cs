@@ -41,7 +41,7 @@ public class FixedSignatureTests
             case ImmediateKind.Lane: c.Lane(op, 1); break;
             case ImmediateKind.Shuffle: c.Shuffle(0, 1, 2, 3, 4, 5, 6, 7, 31, 30, 29, 28, 27, 26, 25, 24); break;
             case ImmediateKind.Memory: case ImmediateKind.Data: case ImmediateKind.Elem: c.Op(op, 0); break;
-            case ImmediateKind.ZeroByte: c.Op(op); c.Writer.Byte(0); break;
+            case ImmediateKind.ZeroByte: c.Op(op).Raw(0); break;
             default: throw new InvalidOperationException($"no sample immediates for {op}");
         }
     }
