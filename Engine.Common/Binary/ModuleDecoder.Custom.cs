@@ -15,6 +15,8 @@ public sealed partial class ModuleDecoder
         var r = new WasmReader(span[start..], start);
         string name = r.ReadName();
         if (r.Position > size) throw Error(WasmReader.UnexpectedEnd, start + size);
+        // A length may exceed what is left by its own LEB bytes (the reference's bound); then the payload is cut short.
+        if (start + size > span.Length) throw Error(WasmReader.UnexpectedEnd, span.Length);
         var data = Slice(r.Offset, size - r.Position);
         _module.CustomSections.Add(new CustomSection(name, data, _lastKnownId));
         if (name == "name" && _module.Names is null) _module.Names = NameSectionReader.TryRead(data.Span, r.Offset);

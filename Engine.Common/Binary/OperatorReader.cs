@@ -103,17 +103,59 @@ public ref struct OperatorReader
         int at = _r.Offset;
         op.Offset = at;
         byte b = _r.ReadByte();
+        // One table lookup gives a single-byte opcode and its immediate kind.
+        uint entry = s_single[b];
         Opcode opcode;
-        if (!OpcodeInfo.TryDecode(b, out opcode))
+        ImmediateKind kind;
+        if (entry != NotSingle)
         {
-            if (!OpcodeInfo.IsPrefix(b)) throw IllegalOpcode(b, at);
-            uint sub = _r.ReadU32();
-            if (!OpcodeInfo.TryDecode(b, sub, out opcode)) throw IllegalOpcode(b, sub, at);
+            opcode = (Opcode)(ushort)entry;
+            kind = (ImmediateKind)(entry >> 16);
+        }
+        else
+        {
+            opcode = ReadPrefixed(b, at);
+            kind = opcode.Immediates();
         }
         op.Opcode = opcode;
-        var kind = opcode.Immediates();
-        if (kind != ImmediateKind.None) ReadImmediates(kind, ref op);
-        else if (opcode == Opcode.End) CloseBlock();
+        switch (kind)
+        {
+            case ImmediateKind.None:
+                if (opcode == Opcode.End) CloseBlock();
+                return;
+            case ImmediateKind.Local:
+            case ImmediateKind.Global:
+            case ImmediateKind.Func:
+                op.Index = _r.ReadU32();
+                return;
+            case ImmediateKind.I32:
+                op.Bits = (uint)_r.ReadS32();
+                return;
+            default:
+                ReadImmediates(kind, ref op);
+                return;
+        }
+    }
+
+    const uint NotSingle = uint.MaxValue;
+
+    /// <summary>For each byte: its single-byte opcode | immediate kind &lt;&lt; 16, or <see cref="NotSingle"/>.</summary>
+    static readonly uint[] s_single = BuildSingleTable();
+
+    static uint[] BuildSingleTable()
+    {
+        var table = new uint[256];
+        for (int b = 0; b < 256; b++)
+            table[b] = OpcodeInfo.TryDecode((byte)b, out var op) ? (uint)op | ((uint)op.Immediates() << 16) : NotSingle;
+        return table;
+    }
+
+    Opcode ReadPrefixed(byte b, int at)
+    {
+        if (!OpcodeInfo.IsPrefix(b)) throw IllegalOpcode(b, at);
+        uint sub = _r.ReadU32();
+        if (!OpcodeInfo.TryDecode(b, sub, out var opcode)) throw IllegalOpcode(b, sub, at);
+        return opcode;
     }
 
     void CloseBlock()

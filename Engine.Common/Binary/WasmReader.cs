@@ -218,7 +218,8 @@ public ref struct WasmReader
     /// <summary>
     /// A u32 length or element count. As in the reference, a length larger than the bytes left
     /// (counted from the length's own first byte) is "length out of bounds": every element of
-    /// every vector takes at least one byte.
+    /// every vector takes at least one byte. Note that this bound lets a length exceed the bytes
+    /// left after it by up to the LEB's own size: callers must still check before slicing.
     /// </summary>
     public int ReadLength()
     {
