@@ -136,6 +136,18 @@ public class CodeBufferTests
     }
 
     [Fact]
+    public void FinishingTwiceWithoutResetThrows()
+    {
+        var a = new MacroAssembler();
+        a.Ret();
+        a.Finish();
+        Assert.Throws<InvalidOperationException>(() => a.Finish());
+        a.Reset();
+        a.Ret();
+        Assert.Equal(1, a.Finish().Size);
+    }
+
+    [Fact]
     public void UnreferencedUnboundLabelsAreFine()
     {
         var a = new MacroAssembler();
@@ -157,6 +169,10 @@ public class CodeBufferTests
         other.NewLabel();
         other.NewLabel();
         Assert.Throws<ArgumentException>(() => a.Jmp(other.NewLabel()));
+        Assert.Throws<ArgumentException>(() => a.Jcc(Cond.Equal, other.NewLabel(), JumpDistance.Near));
+        Assert.Throws<ArgumentException>(() => a.Mov(Width.W32, Gpr.Rax, Mem.Rip(other.NewLabel())));
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.Buffer.UseLabel(l, 0, 0, FixupKind.Rel32)); // field not emitted
+        Assert.Equal(0, a.Offset); // nothing was emitted by the rejected calls
         a.Reset();
         Assert.Throws<ArgumentException>(() => a.Bind(l));
     }

@@ -143,6 +143,8 @@ public class ControlFlowTests(ITestOutputHelper output)
         a.Bind(top);
         a.Nop(300);
         Assert.Throws<InvalidOperationException>(() => a.Jcc(Cond.Equal, top, JumpDistance.Short));
+        Assert.Throws<InvalidOperationException>(() => a.Jmp(top, JumpDistance.Short));
+        Assert.Equal(300, a.Offset); // nothing emitted
     }
 
     [Fact]

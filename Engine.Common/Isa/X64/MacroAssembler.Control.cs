@@ -39,11 +39,14 @@ public sealed partial class MacroAssembler
         }
     }
 
+    /// <summary>Whether to emit the rel8 form; validates the label and, for a bound one, the reach of a forced rel8 (before anything is emitted).</summary>
     private bool UseShort(Label target, int shortEnd, JumpDistance distance)
     {
-        if (distance != JumpDistance.Auto) return distance == JumpDistance.Short;
         int t = _buf.LabelOffset(target);
-        return t >= 0 && t - shortEnd >= sbyte.MinValue; // bound labels are behind us, so only the lower bound matters
+        bool reaches = t >= 0 && t - shortEnd >= sbyte.MinValue; // bound labels are behind us, so only the lower bound matters
+        if (distance == JumpDistance.Short && t >= 0 && !reaches)
+            throw new InvalidOperationException($"short branch at offset {shortEnd - 2} cannot reach {target} at offset {t}");
+        return distance == JumpDistance.Auto ? reaches : distance == JumpDistance.Short;
     }
 
     /// <summary>

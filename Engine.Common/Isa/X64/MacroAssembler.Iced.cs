@@ -24,6 +24,7 @@ public sealed partial class MacroAssembler
     {
         if (instruction.MemoryBase != Register.RIP)
             throw new ArgumentException("the instruction has no RIP-relative memory operand", nameof(instruction));
+        _buf.LabelOffset(ripTarget); // validates the label before anything is emitted
         int start = _buf.Length;
         Instruction copy = instruction;
         copy.MemoryDisplacement64 = (ulong)start; // any reachable address; the label fixup overwrites the field
