@@ -227,6 +227,7 @@ public sealed class CodeBuffer
     /// <summary>Emits a 4-byte jump-table entry: <c>target - table</c>, where <paramref name="table"/> is bound.</summary>
     public void EmitLabelDelta32(Label target, Label table)
     {
+        LabelOffset(target); // validates the label before anything is emitted
         int tableOffset = LabelOffset(table);
         if (tableOffset < 0) throw new InvalidOperationException($"jump table {table} must be bound before its entries");
         EmitInt32(0);

@@ -106,7 +106,8 @@ public sealed partial class MacroAssembler
     /// <see cref="TrapStubStyle"/>, a 5-byte <c>call</c> to the runtime's trap handler, whose return address is
     /// the recorded trap site (the handler needs no code in a register: it looks the code up in
     /// <see cref="MachineCode.TryGetTrap"/>), or a 2-byte <c>ud2</c> for a runtime that catches SIGILL. Note
-    /// that the call pushes a return address: the stack-limit check must leave room for it.
+    /// that the call pushes a return address (the stack-limit check must leave room for it) and that the handler
+    /// is entered with whatever stack alignment the trapping code had.
     /// </remarks>
     public void TrapIf(Cond cond, TrapCode code) => Jcc(cond, DeferTrap(code), JumpDistance.Near);
 
