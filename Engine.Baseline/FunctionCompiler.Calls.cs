@@ -164,7 +164,8 @@ internal sealed partial class FunctionCompiler
                     PushXmm(kind, loc.Xmm);
                     break;
                 default:
-                    _masm.Mov(Width.W64, Scratch, Mem.At(Gpr.Rsp, sig.StackArgsSize + loc.Offset));
+                    // In the return area: the offset counts from rsp at the call, which the frame's fixed rsp is again.
+                    _masm.Mov(Width.W64, Scratch, Mem.At(Gpr.Rsp, loc.Offset));
                     _masm.Mov(Width.W64, Rbp(SlotOffset(_sp)), Scratch);
                     PushSlot(kind);
                     break;
@@ -320,7 +321,7 @@ internal sealed partial class FunctionCompiler
         SpillRegisters(_sp);
         _gprMoveCount = 0;
         AddMove(ref _gprMoves, ref _gprMoveCount, (int)Gpr.Rdi, Entry.InGpr(ValKind.Ref, Gpr.R14));
-        ReadOnlySpan<Gpr> regs = AbiSignature.IntArgs;
+        ReadOnlySpan<Gpr> regs = AbiSignature.IntArgumentRegisters;
         for (int i = 0; i < args.Length; i++) AddMove(ref _gprMoves, ref _gprMoveCount, (int)regs[i + 1], args[i]);
         ResolveMoves(_gprMoves, _gprMoveCount, xmm: false);
         CallBuiltinRaw(id);

@@ -64,6 +64,18 @@ internal sealed partial class FunctionCompiler
     {
         TruncateStack(Innermost.Height);
         _unreachable = true;
+        // Below a frame's height everything is spilled, so no register is in use any more (a callee's
+        // VMFuncRef held for a tail call, for instance, is no longer needed).
+        _freeGpr = s_allGpr;
+        _freeXmm = s_allXmm;
+    }
+
+    /// <summary>At a merge, with the stack cut back to a frame's height, every register must be free again.</summary>
+    void CheckRegistersFree()
+    {
+        if (_stackRegs != 0 || _freeGpr.Bits != s_allGpr.Bits || _freeXmm.Bits != s_allXmm.Bits)
+            throw new InvalidOperationException(
+                $"register bookkeeping is off at a merge: {_stackRegs} register entries, free gpr 0x{_freeGpr.Bits:x}, xmm 0x{_freeXmm.Bits:x}");
     }
 
     // ---- Entering blocks.
@@ -158,6 +170,7 @@ internal sealed partial class FunctionCompiler
             _masm.Jmp(c.Label);
         }
         TruncateStack(c.Height);
+        CheckRegistersFree();
         _masm.Bind(c.ElseLabel);
         c.Kind = ControlKind.Else;
         _unreachable = !c.ElseReachable;
@@ -240,6 +253,7 @@ internal sealed partial class FunctionCompiler
     void FinishMerge(ref Control c, bool reachable)
     {
         TruncateStack(c.Height);
+        CheckRegistersFree();
         _masm.Bind(c.Label);
         int hidden = c.HiddenParams;
         int height = c.Height;

@@ -127,11 +127,11 @@ internal sealed partial class FunctionCompiler
     {
         int count = _type.Results.Length;
         int first = _sp - count;
-        int areaBase = 16 + _sig.StackArgsSize;
+        // Results in the return area: their offsets count from the stack-argument base, [rbp + 16].
         for (int k = 0; k < count; k++)
         {
             AbiLocation loc = _sig.Results[k];
-            if (loc.Kind == AbiLocationKind.ReturnArea) StoreTo(Rbp(areaBase + loc.Offset), _stack[first + k]);
+            if (loc.Kind == AbiLocationKind.Stack) StoreTo(Rbp(16 + loc.Offset), _stack[first + k]);
         }
         for (int k = 0; k < count; k++)
         {

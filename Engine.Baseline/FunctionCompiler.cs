@@ -87,7 +87,7 @@ internal sealed partial class FunctionCompiler
         _validator.Begin(_funcIndex, body);
         SetUpLocals(_validator.Locals);
         EmitPrologue();
-        PushControl(ControlKind.Function, _type.Params.Length == 0 ? default : [], _type.Results, height: 0);
+        PushControl(ControlKind.Function, default, _type.Results, height: 0);
 
         var reader = OperatorReader.ForBody(body.Code.Span, _bodyOffset, _buffers);
         var op = default(Operator);

@@ -26,7 +26,7 @@ internal sealed class ModuleEnv
         ImportedFunctions = Module.ImportedFunctionCount;
         Signatures = new AbiSignature?[Types.Count];
         for (int i = 0; i < Types.Count; i++)
-            if (Types[(uint)i].Composite is FuncType f) Signatures[i] = AbiSignature.For(f);
+            if (Types[(uint)i].Composite is FuncType f) Signatures[i] = AbiSignature.Of(f);
     }
 
     public CompileInput Input { get; }
