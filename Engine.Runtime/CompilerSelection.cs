@@ -21,7 +21,5 @@ internal static class CompilerSelection
         return CreateBaseline();
     }
 
-    // Engine.Baseline's compiler is not merged yet: the runtime builds, and compiling says why it cannot.
-    static ICompiler CreateBaseline() =>
-        throw new NotSupportedException("the Baseline compiler (Engine.Baseline) is not part of this build yet");
+    static ICompiler CreateBaseline() => new Hoist.Baseline.BaselineCompiler();
 }
