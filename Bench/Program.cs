@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Hoist.Bench;
 
 /// <summary>
-/// Benchmarks. <c>quick</c> prints front-end throughput in seconds; anything else goes to
+/// Benchmarks. <c>quick</c> prints front-end throughput in seconds, <c>quick-baseline</c> baseline compile throughput; anything else goes to
 /// BenchmarkDotNet (e.g. <c>--filter '*DecodeValidate*'</c>).
 /// </summary>
 public static class Program
@@ -13,6 +13,11 @@ public static class Program
         if (args is ["quick", ..])
         {
             FrontEnd.QuickFrontEnd.Run();
+            return;
+        }
+        if (args is ["quick-baseline", ..])
+        {
+            Baseline.QuickBaselineCompile.Run(args.Length > 1 ? args[1] : null);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
