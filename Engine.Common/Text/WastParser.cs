@@ -11,8 +11,11 @@ namespace Hoist.Wasm.Text;
 /// </summary>
 public static class WastParser
 {
-    public static WastScript Parse(string text, string? file = null) =>
-        new WastScriptParser(WatLexer.Tokenize(text, file)).Run();
+    public static WastScript Parse(string text, string? file = null)
+    {
+        var tokens = WatLexer.Tokenize(text, file, out var annotations);
+        return new WastScriptParser(tokens, annotations).Run();
+    }
 
     /// <summary>Parses a script from its bytes (UTF-8; invalid bytes are reported, never replaced).</summary>
     public static WastScript Parse(ReadOnlySpan<byte> utf8, string? file = null) => Parse(WatStrings.DecodeSource(utf8), file);
@@ -20,7 +23,7 @@ public static class WastParser
     public static WastScript ParseFile(string path) => Parse(File.ReadAllBytes(path), path);
 }
 
-internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
+internal sealed class WastScriptParser(WatTokens tokens, IReadOnlyList<WatAnnotation> annotations) : WatCursor(tokens, 0)
 {
     static readonly HashSet<string> s_moduleFields = new(StringComparer.Ordinal)
     {
@@ -165,7 +168,7 @@ internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
         var at = T.Location(open);
         try
         {
-            return new WastTextModule(at.Line, at.Column, WatModuleParser.Parse(T, start, end, id), null);
+            return new WastTextModule(at.Line, at.Column, WatModuleParser.Parse(T, start, end, id, annotations), null);
         }
         catch (MalformedException e)
         {

@@ -47,11 +47,16 @@ internal sealed partial class WatModuleParser : WatCursor
     /// Parses the module fields from token <paramref name="start"/> up to (not including) token
     /// <paramref name="end"/>, which is the module's <c>)</c> or the end of input.
     /// </summary>
-    public static WasmModule Parse(WatTokens tokens, int start, int end, string? moduleName)
+    public static WasmModule Parse(WatTokens tokens, int start, int end, string? moduleName, IReadOnlyList<WatAnnotation>? annotations = null)
     {
         var p = new WatModuleParser(tokens, start, end);
         if (moduleName is not null) p._names.ModuleName = moduleName;
         p.BindIds();
+        if (annotations is not null)
+        {
+            p._annotations = annotations;
+            p.ProcessAnnotations();
+        }
         p.ParseTypeFields();
         p.ParseOtherFields();
         p.FinishNames();
@@ -68,6 +73,7 @@ internal sealed partial class WatModuleParser : WatCursor
         {
             if (T.KindAt(p) != TokenKind.LParen) throw Unexpected(p);
             int next = AfterList(p);
+            _fieldStarts.Add(p);
             var keyword = KeywordAt(p + 1);
             switch (keyword)
             {
@@ -145,7 +151,9 @@ internal sealed partial class WatModuleParser : WatCursor
     {
         string? id = T.KindAt(idToken) == TokenKind.Id ? T.IdName(idToken) : null;
         if (!space.TryAdd(id, out uint index)) throw Error("duplicate " + space.DuplicateWord, idToken);
-        if (id is not null && space == _funcs) _names.FunctionNames[index] = id;
+        if (space != _funcs) return;
+        _funcKeywords[idToken - 1] = index;
+        if (id is not null) _names.FunctionNames[index] = id;
     }
 
     void BindType(int open)
