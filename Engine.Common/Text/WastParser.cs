@@ -208,6 +208,7 @@ internal sealed class WastScriptParser(WatTokens tokens, IReadOnlyList<WatAnnota
     /// </summary>
     WastValue ParseValue(bool expected)
     {
+        CheckNesting();
         ExpectLParen();
         if (Kind != TokenKind.Keyword) throw Unexpected();
         string head = T.Text(Pos).ToString();
@@ -287,7 +288,10 @@ internal sealed class WastScriptParser(WatTokens tokens, IReadOnlyList<WatAnnota
             Pos++;
             return h;
         }
-        return HeapType.Concrete(ParseU32());
+        int at = Pos;
+        uint index = ParseU32();
+        if (index > int.MaxValue) throw Error("constant out of range", at);
+        return HeapType.Concrete(index);
     }
 
     MalformedException OutOfRange() => Error("constant out of range", Pos - 1);

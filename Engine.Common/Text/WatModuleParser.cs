@@ -59,7 +59,7 @@ internal sealed partial class WatModuleParser : WatCursor
         }
         p.ParseTypeFields();
         p.ParseOtherFields();
-        p.FinishNames();
+        p.Finish();
         return p._m;
     }
 
@@ -196,8 +196,13 @@ internal sealed partial class WatModuleParser : WatCursor
         }
     }
 
-    void FinishNames()
+    /// <summary>Set by instructions that name a data segment: the binary form then needs a data count.</summary>
+    bool _dataIndexUsed;
+
+    void Finish()
     {
+        // As wat2wasm does, the data count is declared when code refers to data segments by index.
+        if (_dataIndexUsed) _m.DataCount = (uint)_m.Data.Count;
         if (_names.ModuleName is not null || _names.FunctionNames.Count > 0 || _names.LocalNames.Count > 0)
             _m.Names = _names;
         _m.InvalidateIndexSpaces();

@@ -293,6 +293,15 @@ public class WatModuleParserTests
     }
 
     [Fact]
+    public void DataCountIsDeclaredWhenCodeNamesADataSegment()
+    {
+        Assert.Null(Parse("(module (memory 1) (data \"a\"))").DataCount);
+        Assert.Equal(1u, Parse("(module (memory 1) (data \"a\") (func (data.drop 0)))").DataCount);
+        Assert.Equal(0u, Parse("(module (memory 1) (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 0))))").DataCount);
+        Assert.Equal(2u, Parse("(module (type $a (array i8)) (data \"a\") (data \"b\") (func (drop (array.new_data $a 1 (i32.const 0) (i32.const 1)))))").DataCount);
+    }
+
+    [Fact]
     public void TagsTakeATypeUse()
     {
         var m = Parse("(module (type $t (func (param i32))) (tag $a (type $t)) (tag (param i32)) (tag (param f32)))");
