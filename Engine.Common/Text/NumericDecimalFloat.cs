@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Hoist.Wasm.Text;
 
 /// <summary>
-/// Decimal float literals (<c>num ('.' num?)? ([eE] sign? num)?</c>). The syntax is checked here; the
-/// digits are then normalised to <c>0.DDDD…e±X</c> (no '_', no leading or trailing zeros, |X| ≤ 400)
+/// Decimal float literals (<c>num ('.' num?)? ([eE] sign? num)?</c>, scanned by
+/// <see cref="NumericScanner.ScanFloat"/>). The digits are normalised to <c>0.DDDD…e±X</c> (no '_', no leading or trailing zeros, |X| ≤ 400)
 /// and converted by .NET's <see cref="float.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out float)"/>
 /// / <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>,
 /// which round correctly (nearest, ties to even, directly to the target type, any number of digits):
@@ -23,27 +23,8 @@ internal static class NumericDecimalFloat
     public static bool TryParse(ReadOnlySpan<char> s, NumericFloatLayout layout, out ulong bits)
     {
         bits = 0;
-        int intEnd = NumericScanner.ScanDigits(s, 0, hex: false);
-        if (intEnd < 0) return false;
-        int pos = intEnd, fracStart = pos, fracEnd = pos;
-        if (pos < s.Length && s[pos] == '.')
-        {
-            pos++;
-            fracStart = fracEnd = pos;
-            if (NumericScanner.IsDigit(s, pos, hex: false))
-            {
-                fracEnd = NumericScanner.ScanDigits(s, pos, hex: false);
-                if (fracEnd < 0) return false;
-                pos = fracEnd;
-            }
-        }
-        long exponent = 0;
-        if (pos < s.Length && (s[pos] | 0x20) == 'e')
-        {
-            pos = NumericScanner.ScanExponent(s, pos + 1, out exponent);
-            if (pos < 0) return false;
-        }
-        if (pos != s.Length) return false;
+        if (!NumericScanner.ScanFloat(s, hex: false, out FloatParts parts)) return false;
+        (int intEnd, int fracStart, int fracEnd, long exponent) = parts;
 
         // value = 0.D × 10^x, D = the significant digits (first one nonzero).
         long x = exponent;
@@ -88,7 +69,7 @@ internal static class NumericDecimalFloat
             x.TryFormat(buffer[n..], out int written, provider: CultureInfo.InvariantCulture);
             n += written;
             const NumberStyles style = NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-            if (layout.MantissaBits == NumericFloatLayout.Binary32.MantissaBits)
+            if (layout.IsBinary32)
             {
                 if (!float.TryParse(buffer[..n], style, CultureInfo.InvariantCulture, out float f) || float.IsInfinity(f)) return false;
                 bits = BitConverter.SingleToUInt32Bits(f);

@@ -13,6 +13,7 @@ internal readonly struct NumericFloatLayout(int mantissaBits, int exponentBits)
     /// <summary>Stored (trailing) significand bits: 23 or 52.</summary>
     public int MantissaBits { get; } = mantissaBits;
     public int ExponentBits { get; } = exponentBits;
+    public bool IsBinary32 => MantissaBits == 23;
     public int Bias => (1 << (ExponentBits - 1)) - 1;
     public ulong MantissaMask => (1UL << MantissaBits) - 1;
     public ulong SignBit => 1UL << (MantissaBits + ExponentBits);

@@ -15,27 +15,8 @@ internal static class NumericHexFloat
     public static bool TryParse(ReadOnlySpan<char> s, NumericFloatLayout layout, out ulong bits)
     {
         bits = 0;
-        int intEnd = NumericScanner.ScanDigits(s, 0, hex: true);
-        if (intEnd < 0) return false;
-        int pos = intEnd, fracStart = pos, fracEnd = pos;
-        if (pos < s.Length && s[pos] == '.')
-        {
-            pos++;
-            fracStart = fracEnd = pos;
-            if (NumericScanner.IsDigit(s, pos, hex: true))
-            {
-                fracEnd = NumericScanner.ScanDigits(s, pos, hex: true);
-                if (fracEnd < 0) return false;
-                pos = fracEnd;
-            }
-        }
-        long exponent = 0;
-        if (pos < s.Length && (s[pos] | 0x20) == 'p')
-        {
-            pos = NumericScanner.ScanExponent(s, pos + 1, out exponent);
-            if (pos < 0) return false;
-        }
-        if (pos != s.Length) return false;
+        if (!NumericScanner.ScanFloat(s, hex: true, out FloatParts parts)) return false;
+        (int intEnd, int fracStart, int fracEnd, long exponent) = parts;
 
         // Accumulate up to 16 hex digits; once the top nibble is occupied, later digits only feed the
         // sticky bit (integer digits still scale the value by 16 each).

@@ -59,6 +59,21 @@ public static class NumericLiterals
 
     public static bool TryParseF64(ReadOnlySpan<char> s, out ulong bits) => TryParseFloat(s, NumericFloatLayout.Binary64, out bits);
 
+    /// <summary>
+    /// True when <paramref name="s"/> has the lexical form of a number of any kind (unsigned, signed or
+    /// float, including <c>inf</c>, <c>nan</c> and <c>nan:0x…</c>), whatever its value. When a TryParse
+    /// method rejects such a token the spec's error is "constant out of range"; a token that is not a
+    /// number at all is "unknown operator".
+    /// </summary>
+    public static bool IsNumberToken(ReadOnlySpan<char> s)
+    {
+        if (s.Length > 0 && (s[0] == '+' || s[0] == '-')) s = s[1..];
+        if (s.SequenceEqual("inf") || s.SequenceEqual("nan")) return true;
+        if (s.StartsWith("nan:0x")) return NumericScanner.ScanDigits(s, 6, hex: true) == s.Length;
+        bool hex = s.StartsWith("0x");
+        return NumericScanner.ScanFloat(hex ? s[2..] : s, hex, out _);
+    }
+
     /// <summary><c>num | 0x hexnum</c> spanning all of <paramref name="s"/>, up to 2^64-1.</summary>
     private static bool TryParseUnsigned(ReadOnlySpan<char> s, out ulong value)
     {

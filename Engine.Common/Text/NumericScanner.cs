@@ -72,7 +72,7 @@ internal static class NumericScanner
 
     /// <summary>
     /// Scans an exponent <c>sign? num</c> at <paramref name="pos"/> (just after 'e'/'E'/'p'/'P').
-    /// Returns the index past it, or -1. The value saturates at ±10^15, far beyond any exponent that
+    /// Returns the index past it, or -1. The value saturates near ±10^15, far beyond any exponent that
     /// can change a result, so arbitrarily long exponents cannot overflow the callers' arithmetic.
     /// </summary>
     public static int ScanExponent(ReadOnlySpan<char> s, int pos, out long exponent)
@@ -90,9 +90,49 @@ internal static class NumericScanner
         for (int i = pos; i < end; i++)
         {
             char c = s[i];
-            if (c != '_' && e < 1_000_000_000_000_000) e = e * 10 + (c - '0');
+            if (c != '_' && e < 100_000_000_000_000) e = e * 10 + (c - '0');
         }
         exponent = negative ? -e : e;
         return end;
     }
+
+    /// <summary>
+    /// Scans the magnitude of a decimal float (<c>num ('.' num?)? ([eE] sign? num)?</c>) or, when
+    /// <paramref name="hex"/>, of a hex float after its "0x" (<c>hexnum ('.' hexnum?)? ([pP] sign? num)?</c>),
+    /// which must span all of <paramref name="s"/>. Integers are floats of this form too.
+    /// </summary>
+    public static bool ScanFloat(ReadOnlySpan<char> s, bool hex, out FloatParts parts)
+    {
+        parts = default;
+        int intEnd = ScanDigits(s, 0, hex);
+        if (intEnd < 0) return false;
+        int pos = intEnd, fracStart = pos, fracEnd = pos;
+        if (pos < s.Length && s[pos] == '.')
+        {
+            pos++;
+            fracStart = fracEnd = pos;
+            if (IsDigit(s, pos, hex))
+            {
+                fracEnd = ScanDigits(s, pos, hex);
+                if (fracEnd < 0) return false;
+                pos = fracEnd;
+            }
+        }
+        long exponent = 0;
+        if (pos < s.Length && (s[pos] | 0x20) == (hex ? 'p' : 'e'))
+        {
+            pos = ScanExponent(s, pos + 1, out exponent);
+            if (pos < 0) return false;
+        }
+        if (pos != s.Length) return false;
+        parts = new FloatParts(intEnd, fracStart, fracEnd, exponent);
+        return true;
+    }
 }
+
+/// <summary>
+/// Where the pieces of a scanned float magnitude are: integer digits [0, IntEnd), fraction digits
+/// [FracStart, FracEnd) (empty when there are none; both groups may contain '_'), and the value of the
+/// exponent (a power of 10 for decimal, of 2 for hex; 0 when absent; saturated, see ScanExponent).
+/// </summary>
+internal readonly record struct FloatParts(int IntEnd, int FracStart, int FracEnd, long Exponent);
