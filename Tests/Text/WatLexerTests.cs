@@ -98,6 +98,24 @@ public class WatLexerTests
     [InlineData("$\"\\ef\"", "malformed UTF-8")]
     public void RejectsMalformedText(string source, string message) => Assert.Equal(message, LexError(source).Message);
 
+    [Theory]
+    [InlineData("0", NumberKind.Nat)]
+    [InlineData("0x1F_ff", NumberKind.Nat)]
+    [InlineData("99999999999999999999999", NumberKind.Nat)]
+    [InlineData("+1", NumberKind.Int)]
+    [InlineData("-0x10", NumberKind.Int)]
+    [InlineData("1.5", NumberKind.Float)]
+    [InlineData("1e10", NumberKind.Float)]
+    [InlineData("0x1p-3", NumberKind.Float)]
+    [InlineData("-inf", NumberKind.Float)]
+    [InlineData("nan:0x7f", NumberKind.Float)]
+    [InlineData("0x", NumberKind.None)]
+    [InlineData("1_", NumberKind.None)]
+    [InlineData("nan:1", NumberKind.None)]
+    [InlineData(".0", NumberKind.None)]
+    [InlineData("0drop", NumberKind.None)]
+    public void ClassifiesNumberShapes(string text, NumberKind kind) => Assert.Equal(kind, NumberShape.Classify(text));
+
     [Fact]
     public void QuotedAndPlainIdsDenoteTheSameName()
     {
