@@ -118,6 +118,7 @@ public class WatModuleParserTests
         var seg = m.Elements[1];
         Assert.Equal((SegmentMode.Active, 0u), (seg.Mode, seg.TableIndex));
         Assert.Equal(new uint[] { 1, 0, 1 }, seg.FuncIndices);
+        Assert.Equal(ValType.FuncRef, seg.Type);
         Assert.Equal("41000B", Hex(seg.Offset!.Value.Code));
         var seg64 = m.Elements[2];
         Assert.Equal(1u, seg64.TableIndex);
