@@ -117,6 +117,7 @@ public class WatMalformedTests
     [InlineData("(module (func (select (result) (nop) (nop) (i32.const 1))))")]
     [InlineData("(module (memory 1) (func (drop (i64.load align=16 (i32.const 0)))))")]
     [InlineData("(module (func (br 5)))")]
+    [InlineData("(module (type $t (func (param i32))) (func (type $t) (param) (result) (local.get 0) drop))")]
     [InlineData("(module (type (array (mut (ref null 10)))))")]
     [InlineData("(module (memory i64 1) (func (drop (i32.load offset=0xffff_ffff_ffff_ffff (i64.const 0)))))")]
     public void InvalidButWellFormedModulesParse(string text) => Assert.NotNull(WatParser.ParseModule(text));
