@@ -102,6 +102,44 @@ internal sealed class WastScriptParser(WatTokens tokens, IReadOnlyList<WatAnnota
                 ExpectRParen();
                 return new WastAssertExhaustion(line, col, action, message);
             }
+            case "assert_suspension":
+            {
+                Pos++;
+                var action = ParseAction();
+                string message = ParseName();
+                ExpectRParen();
+                return new WastAssertSuspension(line, col, action, message);
+            }
+            case "thread":
+            {
+                Pos++;
+                string? id = OptionalId();
+                var shared = new List<string>();
+                while (AtList("shared"))
+                {
+                    EnterList();
+                    if (!AtList("module")) throw Unexpected();
+                    EnterList();
+                    shared.Add(OptionalId() ?? throw Unexpected());
+                    ExpectRParen();
+                    ExpectRParen();
+                }
+                var commands = new List<WastCommand>();
+                while (AtLParen)
+                {
+                    CheckNesting();
+                    commands.Add(ParseCommand());
+                }
+                ExpectRParen();
+                return new WastThread(line, col, id, shared, commands);
+            }
+            case "wait":
+            {
+                Pos++;
+                string? id = OptionalId();
+                ExpectRParen();
+                return new WastWait(line, col, id);
+            }
             case "assert_exception":
             {
                 Pos++;

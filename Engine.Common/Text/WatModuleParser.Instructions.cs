@@ -155,8 +155,9 @@ internal sealed partial class WatModuleParser
         }
         var imm = ImmediateBuffer();
         op = ParseImmediates(op, imm);
+        // The spec's operands are folded instructions only; like wasm-tools, plain ones are accepted too.
         _depth++;
-        while (AtLParen) ParseFoldedInstruction(code);
+        ParseInstructions(code);
         _depth--;
         ExpectRParen();
         code.Opcode(op);

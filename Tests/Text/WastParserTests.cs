@@ -158,6 +158,28 @@ public class WastParserTests
         Assert.Equal("bla", Assert.Single(quoted.CustomSections).Name);
     }
 
+    [Fact]
+    public void ParsesThreadsWaitsAndSuspensions()
+    {
+        var s = WastParser.Parse("""
+            (module $Mem (memory (export "shared") 1 1 shared))
+            (thread $T1 (shared (module $Mem))
+              (register "mem" $Mem)
+              (module (memory (import "mem" "shared") 1 10 shared) (func (export "run")))
+              (invoke "run"))
+            (wait $T1)
+            (assert_suspension (invoke "s") "unhandled")
+            """);
+        var thread = Assert.IsType<WastThread>(s.Commands[1]);
+        Assert.Equal("T1", thread.Id);
+        Assert.Equal(new[] { "Mem" }, thread.SharedModules);
+        Assert.Equal(3, thread.Commands.Count);
+        Assert.IsType<WastRegister>(thread.Commands[0]);
+        Assert.NotNull(((WastTextModule)((WastModuleCommand)thread.Commands[1]).Module).Module);
+        Assert.Equal(new WastWait(6, 1, "T1"), s.Commands[2]);
+        Assert.Equal("unhandled", Assert.IsType<WastAssertSuspension>(s.Commands[3]).Message);
+    }
+
     [Theory]
     [InlineData("(bogus)", "unknown operator")]
     [InlineData("(assert_return (invoke \"f\" (i32.const nan:canonical)))", "unexpected token")]

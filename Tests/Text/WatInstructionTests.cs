@@ -27,6 +27,14 @@ public class WatInstructionTests
     [InlineData("(func (local i32) (local.set 0 (select (i32.const 1) (i32.const 2) (local.get 0))))", "(func (local i32) i32.const 1 i32.const 2 local.get 0 select local.set 0)")]
     public void FoldedAndPlainFormsEncodeAlike(string folded, string plain) => Assert.Equal(Code(plain), Code(folded));
 
+    [Fact]
+    public void PlainOperandsInsideAFoldedInstructionAreAcceptedAsByWasmTools()
+    {
+        Assert.Equal(Code("(func (param i32) (result i32) local.get 0 i32.const 1 i32.add)"), Code("(func (param i32) (result i32) (i32.add local.get 0 (i32.const 1)))"));
+        // ...but an if's condition must still be folded, as the spec suite requires.
+        Assert.Throws<MalformedException>(() => WatParser.ParseModule("(func (if i32.const 0 (then) (else)))"));
+    }
+
     [Theory]
     [InlineData("(func (i32.const 0) (i64.const -1) (f32.const 1.5) (f64.const -0x1p-1) drop drop drop drop)", "4100427F430000C03F44000000000000E0BF1A1A1A1A")]
     [InlineData("(func (drop (i32.const 0xffff_ffff)) (drop (i64.const 0x8000_0000_0000_0000)))", "417F1A428080808080808080807F" + "1A")]
