@@ -78,11 +78,11 @@ internal sealed partial class WatModuleParser : WatCursor
             switch (keyword)
             {
                 case "type":
-                    BindType(p);
+                    BindDefinition(_types, p + 2);
                     break;
                 case "rec":
                     for (int q = p + 2; T.KindAt(q) == TokenKind.LParen; q = AfterList(q))
-                        if (T.IsKeyword(q + 1, "type")) BindType(q);
+                        if (T.IsKeyword(q + 1, "type")) BindDefinition(_types, q + 2);
                     break;
                 case "import":
                 {
@@ -154,11 +154,6 @@ internal sealed partial class WatModuleParser : WatCursor
         if (space != _funcs) return;
         _funcKeywords[idToken - 1] = index;
         if (id is not null) _names.FunctionNames[index] = id;
-    }
-
-    void BindType(int open)
-    {
-        BindDefinition(_types, open + 2);
     }
 
     // ---- Pass 2 and 3 drivers ----
