@@ -204,7 +204,8 @@ internal sealed partial class WatModuleParser
             ExpectRParen();
             ulong count = (ulong)segment.Count;
             _m.Tables.Add(new TableDef(new TableType(elementType, new Limits(count, count, is64)), null));
-            _m.Elements.Add(segment with { Mode = SegmentMode.Active, TableIndex = index, Offset = ConstZero(is64) });
+            // The segment has the table's element type, whether its items were written as indices or expressions.
+            _m.Elements.Add(segment with { Mode = SegmentMode.Active, Type = elementType, TableIndex = index, Offset = ConstZero(is64) });
             return;
         }
         var limits = ParseLimits(is64);

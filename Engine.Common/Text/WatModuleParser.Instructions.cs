@@ -60,6 +60,7 @@ internal sealed partial class WatModuleParser
     /// <summary><c>block|loop|if|try_table|try label? blocktype ... end label?</c>, after the keyword.</summary>
     void ParsePlainBlock(Opcode op, WasmWriter code)
     {
+        CheckNesting();
         string? label = OptionalId();
         code.Opcode(op);
         ParseBlockType(code);
@@ -122,6 +123,7 @@ internal sealed partial class WatModuleParser
     /// <summary><c>( instr immediates folded* )</c> and the folded forms of blocks.</summary>
     void ParseFoldedInstruction(WasmWriter code)
     {
+        CheckNesting();
         int keyword = Pos + 1;
         if (T.KindAt(keyword) != TokenKind.Keyword || !WatKeywords.TryGetOpcode(T.Text(keyword), out var op)) throw Unexpected(keyword);
         Pos += 2;
@@ -153,8 +155,9 @@ internal sealed partial class WatModuleParser
         }
         var imm = ImmediateBuffer();
         op = ParseImmediates(op, imm);
+        // The spec's operands are folded instructions only; like wasm-tools, plain ones are accepted too.
         _depth++;
-        while (AtLParen) ParseFoldedInstruction(code);
+        ParseInstructions(code);
         _depth--;
         ExpectRParen();
         code.Opcode(op);
@@ -425,6 +428,7 @@ internal sealed partial class WatModuleParser
                 w.U32(ParseIndex(_types));
                 break;
             case ImmediateKind.Data:
+                _dataIndexUsed = true;
                 w.U32(ParseIndex(_datas));
                 break;
             case ImmediateKind.Elem:
@@ -436,6 +440,7 @@ internal sealed partial class WatModuleParser
             case ImmediateKind.DataMemory:
             {
                 // memory.init memidx? dataidx
+                _dataIndexUsed = true;
                 uint memory = IndexAt(Pos + 1) ? ParseIndex(_memories) : 0;
                 w.U32(ParseIndex(_datas));
                 w.U32(memory);
@@ -465,6 +470,7 @@ internal sealed partial class WatModuleParser
                 break;
             }
             case ImmediateKind.TypeData:
+                _dataIndexUsed = true;
                 w.U32(ParseIndex(_types));
                 w.U32(ParseIndex(_datas));
                 break;
