@@ -7,9 +7,12 @@
 // `new WebAssembly.Module` only validates) and --single-threaded makes it a one-core figure.
 // Each run compiles a fresh copy of the bytes with a custom section holding the run number
 // appended, so V8's module cache (keyed by the wire bytes) never serves a compiled module.
-// One warm-up run is not counted. Prints one JSON line:
-//   {"file", "codeBytes", "moduleBytes", "runs", "samplesMs": [...], "medianMs", "codeMBps"}
-// where codeMBps = code section bytes / 1e6 / median seconds.
+// One warm-up run is not counted. Each compile is timed in wall-clock time and in this
+// process's CPU time (with --single-threaded, V8 compiles on this thread alone; CPU time
+// is the steadier figure on a loaded machine). Prints one JSON line:
+//   {"file", "codeBytes", "moduleBytes", "runs", "wallMs": [...], "cpuMs": [...],
+//    "medianWallMs", "medianCpuMs", "codeMBpsWall", "codeMBpsCpu"}
+// where codeMBps* = code section bytes / 1e6 / the median in seconds.
 import fs from 'node:fs';
 import { codeSectionSize } from './wasm-sections.mjs';
 
@@ -24,18 +27,27 @@ function withNonce(i) {
   return Buffer.concat([bytes, Buffer.from([0, payload.length]), payload]); // payload < 128 bytes: 1-byte LEB
 }
 
-const samples = [];
+const wallMs = [], cpuMs = [];
 for (let i = 0; i <= runs; i++) {
   const copy = withNonce(i);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const m = new WebAssembly.Module(copy);
   const t1 = process.hrtime.bigint();
+  const c = process.cpuUsage(c0);
   if (!(m instanceof WebAssembly.Module)) throw new Error('no module');
-  if (i > 0) samples.push(Number(t1 - t0) / 1e6);
+  if (i > 0) {
+    wallMs.push(+(Number(t1 - t0) / 1e6).toFixed(2));
+    cpuMs.push(+((c.user + c.system) / 1000).toFixed(2));
+  }
 }
-const sorted = [...samples].sort((a, b) => a - b);
-const medianMs = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const medianWallMs = median(wallMs), medianCpuMs = median(cpuMs);
+const mbps = (ms) => +(codeBytes / 1e6 / (ms / 1000)).toFixed(2);
 console.log(JSON.stringify({
-  file, codeBytes, moduleBytes: bytes.length, runs, samplesMs: samples.map((s) => +s.toFixed(2)),
-  medianMs: +medianMs.toFixed(2), codeMBps: +(codeBytes / 1e6 / (medianMs / 1000)).toFixed(2),
+  file, codeBytes, moduleBytes: bytes.length, runs, wallMs, cpuMs, medianWallMs, medianCpuMs,
+  codeMBpsWall: mbps(medianWallMs), codeMBpsCpu: mbps(medianCpuMs),
 }));
