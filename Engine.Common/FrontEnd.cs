@@ -39,20 +39,9 @@ public static class FrontEnd
     public static (byte[] Binary, WasmModule Module) LoadFile(string path)
     {
         byte[] raw = File.ReadAllBytes(path);
-        byte[] binary = IsBinary(raw) ? raw : TextToBinaryFromBytes(raw, path);
+        byte[] binary = IsBinary(raw) ? raw : Encode(WatParser.ParseModule(raw, path));
         var module = Decode(binary, path);
         Validate(module, path);
         return (binary, module);
-    }
-
-    static byte[] TextToBinaryFromBytes(byte[] raw, string path)
-    {
-        string text;
-        try { text = new System.Text.UTF8Encoding(false, true).GetString(raw); }
-        catch (System.Text.DecoderFallbackException e)
-        {
-            throw new MalformedException("malformed UTF-8 encoding", SourceLocation.AtOffset(e.Index, path));
-        }
-        return TextToBinary(text, path);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hoist.Wasm.Validation;
 
 namespace Hoist.Bench.FrontEnd;
 
@@ -15,6 +16,8 @@ public static class QuickFrontEnd
         for (int i = 0; i < 5; i++) Once(module); // warm up the JIT (tiered compilation, PGO)
         var decode = new List<double>();
         var both = new List<double>();
+        var oneCore = new List<double>();
+        var sequential = new ValidationOptions { ParallelThresholdBytes = 0 };
         for (int i = 0; i < 15; i++)
         {
             var sw = Stopwatch.StartNew();
@@ -24,10 +27,14 @@ public static class QuickFrontEnd
             double t = sw.Elapsed.TotalSeconds;
             decode.Add(d);
             both.Add(t);
+            sw.Restart();
+            ModuleValidator.Validate(Hoist.Wasm.FrontEnd.Decode(module), sequential);
+            oneCore.Add(sw.Elapsed.TotalSeconds);
         }
-        Console.WriteLine($"module: {module.Length:N0} bytes");
-        Console.WriteLine($"decode:            {mb / Median(decode),8:F1} MB/s");
-        Console.WriteLine($"decode + validate: {mb / Median(both),8:F1} MB/s");
+        Console.WriteLine($"module: {module.Length:N0} bytes, {Environment.ProcessorCount} processors");
+        Console.WriteLine($"decode:                       {mb / Median(decode),8:F1} MB/s");
+        Console.WriteLine($"decode + validate (parallel): {mb / Median(both),8:F1} MB/s");
+        Console.WriteLine($"decode + validate (one core): {mb / Median(oneCore),8:F1} MB/s");
     }
 
     static void Once(byte[] module) => Hoist.Wasm.FrontEnd.Validate(Hoist.Wasm.FrontEnd.Decode(module));
