@@ -2,7 +2,19 @@ using BenchmarkDotNet.Running;
 
 namespace Hoist.Bench;
 
+/// <summary>
+/// Benchmarks. <c>quick</c> prints front-end throughput in seconds; anything else goes to
+/// BenchmarkDotNet (e.g. <c>--filter '*DecodeValidate*'</c>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["quick", ..])
+        {
+            FrontEnd.QuickFrontEnd.Run();
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

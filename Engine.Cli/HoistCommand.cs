@@ -1,15 +1,16 @@
 using System.CommandLine;
+using Hoist.Cli.Commands;
 
 namespace Hoist.Cli;
 
-/// <summary>Builds the root command from the individual commands and runs it.</summary>
+/// <summary>Builds the root command from the individual commands (one file each under Commands/) and runs it.</summary>
 public static class HoistCommand
 {
-    public static RootCommand Build()
+    public static RootCommand Build() => new("Hoist: a WebAssembly runtime for .NET")
     {
-        var root = new RootCommand("Hoist: a WebAssembly runtime for .NET");
-        return root;
-    }
+        ValidateCommand.Create(),
+        WastCommand.Create(),
+    };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();
 }

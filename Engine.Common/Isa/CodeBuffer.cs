@@ -58,6 +58,8 @@ public sealed class CodeBuffer
     private readonly Dictionary<ConstantKey, Label> _constants = [];
     private readonly List<(ConstantKey Key, Label Label)> _constantOrder = [];
 
+    private bool _finished;
+
     private struct Fixup
     {
         public int At;
@@ -89,6 +91,7 @@ public sealed class CodeBuffer
         _srcLocs.Clear();
         _constants.Clear();
         _constantOrder.Clear();
+        _finished = false;
     }
 
     // ---- Appending bytes ----
@@ -224,6 +227,7 @@ public sealed class CodeBuffer
     /// <summary>Emits a 4-byte jump-table entry: <c>target - table</c>, where <paramref name="table"/> is bound.</summary>
     public void EmitLabelDelta32(Label target, Label table)
     {
+        LabelOffset(target); // validates the label before anything is emitted
         int tableOffset = LabelOffset(table);
         if (tableOffset < 0) throw new InvalidOperationException($"jump table {table} must be bound before its entries");
         EmitInt32(0);
@@ -333,10 +337,12 @@ public sealed class CodeBuffer
     /// <summary>
     /// Emits the constant pool (alignment padding filled with <paramref name="padding"/>), checks that every
     /// referenced label is bound, and returns the finished code with its tables. The buffer keeps its contents
-    /// until <see cref="Reset"/>.
+    /// until <see cref="Reset"/>; finishing again without a Reset throws.
     /// </summary>
     public MachineCode Finish(byte padding)
     {
+        if (_finished) throw new InvalidOperationException("the function is already finished; Reset before assembling the next one");
+        _finished = true;
         int instructionsSize = _length;
         for (int size = 16; size >= 4; size >>= 1)
         {

@@ -30,8 +30,11 @@ public abstract record WastValue;
 /// <summary>A numeric constant: its type and raw bits (i32/f32 in the low 32 bits).</summary>
 public sealed record WastNum(ValType Type, ulong Bits) : WastValue;
 
-/// <summary>A <c>v128.const</c>: the bytes, and per-lane patterns when it is an expected result with NaN lanes.</summary>
-public sealed record WastV128(Binary.V128 Value, string Shape, WastNanPattern[]? LanePatterns = null) : WastValue;
+/// <summary>
+/// A <c>v128.const</c>: the bytes, and per-lane patterns when it is an expected result with NaN lanes
+/// (one entry per lane, null for a lane given as a number; that lane's bits are in <see cref="Value"/>).
+/// </summary>
+public sealed record WastV128(Binary.V128 Value, string Shape, WastNanPattern?[]? LanePatterns = null) : WastValue;
 
 public enum WastNanKind : byte { Canonical, Arithmetic }
 

@@ -14,6 +14,20 @@ public sealed partial class FuncValidator
     static readonly ValType[]?[] s_sigResults = new ValType[]?[OpcodeInfo.Count * 2];
     // The number of lanes a lane immediate indexes (Lane, MemArgLane), else 0.
     static readonly byte[] s_laneCount = new byte[OpcodeInfo.Count];
+    // 1 << the operator's required feature, tested against the enabled mask.
+    static readonly uint[] s_featureBit = new uint[OpcodeInfo.Count];
+    // How each operator is typed; the dispatcher's one lookup.
+    static readonly Typing[] s_typing = new Typing[OpcodeInfo.Count];
+
+    enum Typing : byte
+    {
+        /// <summary>Typed by hand (the '*' rows).</summary>
+        Special,
+        /// <summary>A fixed signature and immediates that need checking (memory, lanes, segments).</summary>
+        Fixed,
+        /// <summary>A fixed signature and no immediates to check: straight to pop and push.</summary>
+        Plain,
+    }
 
     static FuncValidator()
     {
@@ -28,6 +42,10 @@ public sealed partial class FuncValidator
                     s_sigResults[i * 2 + a] = ToValTypes(op.Results(), a == 1);
                 }
             }
+            s_featureBit[i] = 1u << (int)op.RequiredFeature();
+            s_typing[i] = !op.HasFixedSignature() ? Typing.Special
+                : op.Immediates() is ImmediateKind.None or ImmediateKind.I32 or ImmediateKind.I64 or ImmediateKind.F32
+                    or ImmediateKind.F64 or ImmediateKind.V128 or ImmediateKind.ZeroByte ? Typing.Plain : Typing.Fixed;
             s_laneCount[i] = op.Immediates() switch
             {
                 ImmediateKind.MemArgLane => (byte)(16 >> op.NaturalAlignmentLog2()),
@@ -65,9 +83,6 @@ public sealed partial class FuncValidator
         bool addr64 = false;
         switch (op.Opcode.Immediates())
         {
-            case ImmediateKind.None: case ImmediateKind.I32: case ImmediateKind.I64: case ImmediateKind.F32:
-            case ImmediateKind.F64: case ImmediateKind.V128: case ImmediateKind.ZeroByte:
-                break;
             case ImmediateKind.MemArg:
                 addr64 = CheckMemArg(op, at);
                 break;
@@ -94,9 +109,26 @@ public sealed partial class FuncValidator
             default:
                 throw new InvalidOperationException($"opcodes.def gives {op.Opcode.Mnemonic()} a fixed signature but immediates the validator does not check");
         }
-        int k = (int)op.Opcode * 2 + (addr64 ? 1 : 0);
-        PopValues(s_sigParams[k], at);
-        PushValues(s_sigResults[k]);
+        ApplySignature((int)op.Opcode * 2 + (addr64 ? 1 : 0), at);
+    }
+
+    /// <summary>Pops and pushes signature <paramref name="k"/>; the common case (all operands present and of exactly the
+    /// required numeric types) is a straight comparison.</summary>
+    void ApplySignature(int k, int at)
+    {
+        ValType[] parameters = s_sigParams[k]!;
+        int n = parameters.Length;
+        int sp = _sp;
+        if (sp - _frames[_fp - 1]._height >= n)
+        {
+            ValType[] stack = _stack;
+            int i = 0;
+            while (i < n && stack[sp - n + i].Kind == parameters[i].Kind) i++;
+            if (i == n) _sp = sp - n;
+            else PopValues(parameters, at);
+        }
+        else PopValues(parameters, at);
+        foreach (ValType r in s_sigResults[k]!) Push(r);
     }
 
     /// <summary>Checks a memory access immediate; returns whether the memory's address type is i64.</summary>

@@ -191,7 +191,9 @@ public sealed partial class FuncValidator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     bool Matches(ValType actual, ValType expected) =>
-        (actual.Kind == expected.Kind && actual.Kind != ValKind.Ref) || _types.IsSubtype(actual, expected);
+        (actual.Kind == expected.Kind
+            && (actual.Kind != ValKind.Ref || (actual.Nullable == expected.Nullable && actual.Heap.Code == expected.Heap.Code)))
+        || _types.IsSubtype(actual, expected);
 
     /// <summary>Pops one operand that must be a subtype of <paramref name="expected"/>; returns its type (bottom if unknown).</summary>
     ValType Pop(ValType expected, int offset)
@@ -327,12 +329,16 @@ public sealed partial class FuncValidator
     /// <summary>Validates one operator and applies its effect to the operand and control stacks.</summary>
     public void Validate(in Operator op)
     {
-        Opcode code = op.Opcode;
-        if ((_featureMask & (1u << (int)code.RequiredFeature())) == 0) FeatureDisabled(op);
+        int code = (int)op.Opcode;
+        if ((_featureMask & s_featureBit[code]) == 0) FeatureDisabled(op);
         if (_fp == 0) ValidationError.Malformed(op.Offset, "operators remaining after end of function");
-        if (_constMode && !code.IsConstant() && code != Opcode.End) ValidationError.Throw(op.Offset, "constant expression required");
-        if (code.HasFixedSignature()) ValidateFixed(op);
-        else ValidateSpecial(op);
+        if (_constMode && !op.Opcode.IsConstant() && op.Opcode != Opcode.End) ValidationError.Throw(op.Offset, "constant expression required");
+        switch (s_typing[code])
+        {
+            case Typing.Plain: ApplySignature(code * 2, op.Offset); break;
+            case Typing.Fixed: ValidateFixed(op); break;
+            default: ValidateSpecial(op); break;
+        }
     }
 
     static void FeatureDisabled(in Operator op) =>
@@ -361,7 +367,7 @@ public sealed partial class FuncValidator
             case Opcode.Br: PopValues(LabelTypesOf(ref Label(op.Index, at)), at); SetUnreachable(); break;
             case Opcode.BrIf: BrIf(op.Index, at); break;
             case Opcode.BrTable: BrTable(op, at); break;
-            case Opcode.Return: PopValues(ReturnTypes(at), at); SetUnreachable(); break;
+            case Opcode.Return: PopValues(_results, at); SetUnreachable(); break;
             case Opcode.Call: Call(FunctionType(op.Index, at), at); break;
             case Opcode.CallIndirect: CallIndirect(op.Index, op.Index2, tail: false, at); break;
             case Opcode.ReturnCall: ReturnCall(FunctionType(op.Index, at), at); break;

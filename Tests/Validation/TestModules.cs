@@ -21,6 +21,7 @@ sealed class Code
     public Code F64(double v) { _w.Opcode(Opcode.F64Const); _w.F64Bits(BitConverter.DoubleToUInt64Bits(v)); return this; }
     public Code V128() { _w.Opcode(Opcode.V128Const); for (int i = 0; i < 16; i++) _w.Byte(0); return this; }
     public Code End() => Op(Opcode.End);
+    public Code Raw(params byte[] bytes) { _w.Bytes(bytes); return this; }
 
     /// <summary>block/loop/if/try with an empty, single-value or type-index block type.</summary>
     public Code Block(Opcode op, ValType? result = null)

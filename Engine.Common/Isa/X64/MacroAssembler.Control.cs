@@ -39,11 +39,14 @@ public sealed partial class MacroAssembler
         }
     }
 
+    /// <summary>Whether to emit the rel8 form; validates the label and, for a bound one, the reach of a forced rel8 (before anything is emitted).</summary>
     private bool UseShort(Label target, int shortEnd, JumpDistance distance)
     {
-        if (distance != JumpDistance.Auto) return distance == JumpDistance.Short;
         int t = _buf.LabelOffset(target);
-        return t >= 0 && t - shortEnd >= sbyte.MinValue; // bound labels are behind us, so only the lower bound matters
+        bool reaches = t >= 0 && t - shortEnd >= sbyte.MinValue; // bound labels are behind us, so only the lower bound matters
+        if (distance == JumpDistance.Short && t >= 0 && !reaches)
+            throw new InvalidOperationException($"short branch at offset {shortEnd - 2} cannot reach {target} at offset {t}");
+        return distance == JumpDistance.Auto ? reaches : distance == JumpDistance.Short;
     }
 
     /// <summary>
@@ -103,7 +106,8 @@ public sealed partial class MacroAssembler
     /// <see cref="TrapStubStyle"/>, a 5-byte <c>call</c> to the runtime's trap handler, whose return address is
     /// the recorded trap site (the handler needs no code in a register: it looks the code up in
     /// <see cref="MachineCode.TryGetTrap"/>), or a 2-byte <c>ud2</c> for a runtime that catches SIGILL. Note
-    /// that the call pushes a return address: the stack-limit check must leave room for it.
+    /// that the call pushes a return address (the stack-limit check must leave room for it) and that the handler
+    /// is entered with whatever stack alignment the trapping code had.
     /// </remarks>
     public void TrapIf(Cond cond, TrapCode code) => Jcc(cond, DeferTrap(code), JumpDistance.Near);
 

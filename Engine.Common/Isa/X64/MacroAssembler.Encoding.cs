@@ -70,6 +70,7 @@ public sealed partial class MacroAssembler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RM(uint op, int reg, Mem m, long imm = 0, int immSize = 0)
     {
+        if (m.IsRip) _buf.LabelOffset(new Label(m.Disp)); // validates the label before anything is emitted
         int start = _buf.Length;
         ref byte d = ref _buf.Reserve(CodeBuffer.MaxInstructionSize);
         uint rex = (uint)((reg & 8) >> 1);
