@@ -1,3 +1,4 @@
+using Hoist.Baseline;
 using Hoist.Compiler;
 
 namespace Hoist.Runtime;
@@ -18,10 +19,6 @@ internal static class CompilerSelection
     public static ICompiler Create(Strategy strategy)
     {
         CheckAvailable(strategy);
-        return CreateBaseline();
+        return new BaselineCompiler();
     }
-
-    // Engine.Baseline's compiler is not merged yet: the runtime builds, and compiling says why it cannot.
-    static ICompiler CreateBaseline() =>
-        throw new NotSupportedException("the Baseline compiler (Engine.Baseline) is not part of this build yet");
 }
