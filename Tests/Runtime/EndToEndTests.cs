@@ -165,4 +165,99 @@ public class EndToEndTests
         Instantiate(wat, linker, store).GetAction("run")();
         Assert.Equal(["666 : i32", "1.5 2"], printed);
     }
+
+    const string Spin = """
+        (module
+          (func (export "count") (param i32) (result i32)
+            (local i32)
+            (block (loop
+              (br_if 1 (i32.eq (local.get 1) (local.get 0)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br 0)))
+            (local.get 1))
+          (func (export "forever") (loop (br 0))))
+        """;
+
+    [Fact]
+    public void Fuel_bounds_untrusted_code()
+    {
+        var engine = new Engine(new Config { ConsumeFuel = true });
+        using var store = new Store(engine);
+        var instance = new Linker(engine).Instantiate(store, Module.FromText(engine, Spin));
+        store.Fuel = 10_000;
+        Assert.Equal(100, instance.GetFunction<int, int>("count")(100));
+        Assert.InRange(store.Fuel, 10_000 - 200, 10_000 - 100);
+        var e = Assert.Throws<TrapException>(() => instance.GetAction("forever")());
+        Assert.Equal(TrapCode.OutOfFuel, e.Code);
+        Assert.Equal("all fuel consumed", e.Message);
+        store.Fuel = 1_000_000;
+        Assert.Equal(5000, instance.GetFunction<int, int>("count")(5000));
+    }
+
+    [Fact]
+    public void Epochs_interrupt_running_code_from_another_thread()
+    {
+        var engine = new Engine(new Config { EpochInterruption = true });
+        using var store = new Store(engine);
+        var instance = new Linker(engine).Instantiate(store, Module.FromText(engine, Spin));
+        store.SetEpochDeadline(1);
+        var ticker = new Thread(() => { Thread.Sleep(50); engine.IncrementEpoch(); });
+        ticker.Start();
+        var e = Assert.Throws<TrapException>(() => instance.GetAction("forever")());
+        ticker.Join();
+        Assert.Equal(TrapCode.Interrupted, e.Code);
+        Assert.Equal("interrupted", e.Message);
+        store.SetEpochDeadline(1);
+        Assert.Equal(10, instance.GetFunction<int, int>("count")(10));
+    }
+
+    [Fact]
+    public void Modules_describe_their_imports_and_exports()
+    {
+        using var module = Module.FromText(s_engine, """
+            (module $m
+              (import "env" "f" (func (param i32) (result i64)))
+              (import "env" "mem" (memory 1 2))
+              (global (export "g") (mut f32) (f32.const 0))
+              (table (export "t") 3 externref)
+              (func (export "h")))
+            """);
+        Assert.Equal("m", module.Name);
+        Assert.Equal([new ImportType("env", "f", new ExternType(ExternKind.Func, Func: module.Imports[0].Type.Func)),
+            new ImportType("env", "mem", new ExternType(ExternKind.Memory, Memory: new MemoryType(new Limits(1, 2))))], module.Imports);
+        Assert.Equal("(func (param i32) (result i64))", module.Imports[0].Type.Func!.ToString());
+        Assert.Equal(["g", "t", "h"], module.Exports.Select(e => e.Name));
+        Assert.Equal(new GlobalType(ValType.F32, true), module.Exports[0].Type.Global);
+        Assert.Equal(ValType.ExternRef, module.Exports[1].Type.Table!.Value.Element);
+        Assert.Equal(ExternKind.Func, module.Exports[2].Type.Kind);
+    }
+
+    [Fact]
+    public void Invalid_input_is_reported_with_its_location()
+    {
+        var e = Assert.Throws<ValidationException>(() => Module.FromText(s_engine, "(module (func (result i32)))", "bad.wat"));
+        Assert.Equal("bad.wat", e.Location.File);
+        var m = Assert.Throws<MalformedException>(() => new Module(s_engine, new byte[] { 0, 0x61, 0x73, 0x6D, 2, 0, 0, 0 }, "bad.wasm"));
+        Assert.Equal("bad.wasm", m.Location.File);
+        Assert.Throws<MalformedException>(() => Module.FromText(s_engine, "(module (func (i32.const)))"));
+    }
+
+    [Fact]
+    public void Modules_load_from_files()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hoist-runtime-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "a.wat"), Arithmetic);
+            File.WriteAllBytes(Path.Combine(dir, "a.wasm"), FrontEnd.TextToBinary(Arithmetic));
+            foreach (string file in (string[])["a.wat", "a.wasm"])
+            {
+                using var module = Module.FromFile(s_engine, Path.Combine(dir, file));
+                using var store = new Store(s_engine);
+                Assert.Equal(9, new Linker(s_engine).Instantiate(store, module).GetFunction<int, int, int>("add")(4, 5));
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

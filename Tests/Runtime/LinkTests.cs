@@ -156,6 +156,28 @@ public class LinkTests
     }
 
     [Fact]
+    public void TagsMatchByType()
+    {
+        var engine = Engine();
+        using var store = new Store(engine);
+        var tag = new Tag(store, new FuncType([I32], []));
+        var linker = new Linker(engine).Define("env", "x", tag);
+        WasmModule Import(ValType[] ps)
+        {
+            var m = new WasmModule();
+            uint type = m.AddFuncType(ps, []);
+            m.Imports.Add(new Import("env", "x", ImportDesc.ForTag(new TagType(type))));
+            m.Export("again", ExternKind.Tag, 0);
+            m.InvalidateIndexSpaces();
+            return m;
+        }
+        using var module = Module(engine, Import([I32]));
+        Assert.Same(tag, linker.Instantiate(store, module).GetTag("again"));
+        Assert.StartsWith("incompatible import type", Unlinkable(linker, store, Import([I64])).Message);
+        Assert.StartsWith("incompatible import type", Unlinkable(linker, store, Import([])).Message);
+    }
+
+    [Fact]
     public void ExternsOfAnotherStoreAreRejected()
     {
         var engine = Engine();
