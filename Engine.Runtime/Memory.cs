@@ -91,7 +91,9 @@ public sealed unsafe class Memory : Extern
     internal ulong GrowRaw(ulong deltaPages)
     {
         ulong old = Size;
-        if (deltaPages > _maxPages - old) return ulong.MaxValue;
+        // Bounded by the reservation too, so the byte size below cannot overflow.
+        ulong limit = Math.Min(_maxPages, _reservation.Reserved >> Type.Limits.PageSizeLog2);
+        if (deltaPages > limit - old) return ulong.MaxValue;
         ulong pages = old + deltaPages;
         ulong bytes = pages << Type.Limits.PageSizeLog2;
         if (!_reservation.Grow(bytes)) return ulong.MaxValue;
