@@ -254,4 +254,7 @@ public sealed unsafe class Store : IDisposable
     }
 
     internal bool IsDisposed => _disposed;
+
+    /// <summary>Guards every access to native state of the store's objects, which Dispose frees.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

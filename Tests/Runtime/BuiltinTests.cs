@@ -71,6 +71,9 @@ public unsafe class BuiltinTests
         Assert.Equal(1ul, MemoryGrow(i, 2, 15));
         Assert.Equal(ulong.MaxValue, MemoryGrow(i, 2, 1));
         Assert.Equal(16ul, i.Memories[2].Size);
+        Assert.Equal(ulong.MaxValue, MemoryGrow(i, 2, (1ul << 48) - 16));   // 2^64 bytes: no overflow to 0
+        Assert.Equal(ulong.MaxValue, MemoryGrow(i, 2, ulong.MaxValue));
+        Assert.Equal(16ul, i.Memories[2].Size);
         // 1-byte pages.
         Assert.Equal(0ul, MemoryGrow(i, 3, 3));
         Assert.Equal(3ul, i.Memories[3].Length);

@@ -119,6 +119,20 @@ public class HostFunctionTests
     }
 
     [Fact]
+    public void AHostFunctionMayTrapWithASpecificCode()
+    {
+        var type = new FuncType([], []);
+        var (engine, m) = ForwardingModule(type);
+        using var module = Module(engine, m);
+        using var store = new Store(engine);
+        var linker = new Linker(engine).DefineFunction("env", "f", () => throw new TrapException(TrapCode.OutOfFuel));
+        var e = Assert.Throws<TrapException>(() => linker.Instantiate(store, module).GetAction("call")());
+        Assert.Equal(TrapCode.OutOfFuel, e.Code);
+        Assert.Equal("all fuel consumed", e.Message);
+        Assert.Equal("call", Assert.Single(e.Backtrace).FunctionName);
+    }
+
+    [Fact]
     public void HostResultsOfTheWrongTypeTrap()
     {
         var type = new FuncType([], [I32]);
