@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 namespace Hoist.Bench;
 
 /// <summary>
-/// Benchmarks. <c>quick</c> prints front-end throughput in seconds, <c>quick-baseline</c> baseline compile throughput; anything else goes to
+/// Benchmarks. <c>quick</c> prints front-end throughput in seconds; <c>compile</c> compile throughput
+/// next to V8 Liftoff; anything else goes to
 /// BenchmarkDotNet (e.g. <c>--filter '*DecodeValidate*'</c>).
 /// </summary>
 public static class Program
@@ -15,9 +16,9 @@ public static class Program
             FrontEnd.QuickFrontEnd.Run();
             return;
         }
-        if (args is ["quick-baseline", ..])
+        if (args is ["compile", ..])
         {
-            Baseline.QuickBaselineCompile.Run(args.Length > 1 ? args[1] : null);
+            FrontEnd.QuickCompile.Run();
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -233,7 +233,8 @@ internal sealed partial class FunctionCompiler
             _masm.Bind(done);
             if (constDivisor) _masm.Bind(general);
         }
-        Free(b);
+        // A divisor moved to the scratch register above holds no allocatable register: never free r11.
+        if (!(b.Kind == EntryKind.Reg && b.Gpr == Scratch)) Free(b);
         if (remainder) { FreeGpr(Gpr.Rax); PushGpr(a.Type, Gpr.Rdx); }
         else { FreeGpr(Gpr.Rdx); PushGpr(a.Type, Gpr.Rax); }
     }

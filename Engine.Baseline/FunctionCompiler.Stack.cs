@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Hoist.Isa.X64;
 using Hoist.Wasm;
@@ -94,10 +95,14 @@ internal sealed partial class FunctionCompiler
     {
         if (e.Kind != EntryKind.Reg) return;
         if (e.IsFloat) _freeXmm.Add(e.Reg);
-        else _freeGpr.Add(e.Reg);
+        else FreeGpr((Gpr)e.Reg);
     }
 
-    void FreeGpr(Gpr r) => _freeGpr.Add((int)r);
+    void FreeGpr(Gpr r)
+    {
+        Debug.Assert(r != Scratch, "the scratch register is never allocated, so never freed");
+        _freeGpr.Add((int)r);
+    }
 
     void FreeXmm(Xmm r) => _freeXmm.Add((int)r);
 

@@ -8,8 +8,10 @@ public static class HoistCommand
 {
     public static RootCommand Build() => new("Hoist: a WebAssembly runtime for .NET")
     {
+        RunCommand.Create(),
         ValidateCommand.Create(),
         WastCommand.Create(),
+        ObjdumpCommand.Create(),
     };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -1,3 +1,4 @@
+using Hoist.Baseline;
 using Hoist.Compiler;
 
 namespace Hoist.Runtime;
@@ -18,8 +19,6 @@ internal static class CompilerSelection
     public static ICompiler Create(Strategy strategy)
     {
         CheckAvailable(strategy);
-        return CreateBaseline();
+        return new BaselineCompiler();
     }
-
-    static ICompiler CreateBaseline() => new Hoist.Baseline.BaselineCompiler();
 }

@@ -37,7 +37,7 @@ public sealed unsafe partial class Func : Extern
     internal int TypeId { get; }
 
     /// <summary>The VMFuncRef* native code uses for this function.</summary>
-    internal nint FuncRef { get; }
+    internal nint FuncRef { get; }   // read only with the store's Context, which checks that it is alive
 
     /// <summary>Calls the function with untyped arguments (checked against <see cref="Type"/>).</summary>
     public Value[] Invoke(params Value[] args)

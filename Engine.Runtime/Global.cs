@@ -19,7 +19,7 @@ public sealed unsafe class Global : Extern
     internal Global(Store store, GlobalType type, nint cell) : base(store)
     {
         Type = type;
-        Cell = cell;
+        _cell = cell;
     }
 
     static GlobalType CheckHostType(GlobalType t) =>
@@ -30,7 +30,16 @@ public sealed unsafe class Global : Extern
     /// <summary>The type, canonical (concrete heap types are canonical ids).</summary>
     public GlobalType Type { get; }
 
-    internal nint Cell { get; }
+    readonly nint _cell;
+
+    internal nint Cell
+    {
+        get
+        {
+            Store.ThrowIfDisposed();
+            return _cell;
+        }
+    }
 
     /// <summary>The current value; setting an immutable global throws <see cref="InvalidOperationException"/>.</summary>
     public Value Value

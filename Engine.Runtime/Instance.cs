@@ -41,6 +41,7 @@ public sealed unsafe partial class Instance
         Memories = new Memory[m.MemoryTypes.Length];
         Tables = new Table[m.TableTypes.Length];
         Globals = new Global[m.GlobalTypes.Length];
+        Tags = new Tag[m.TagTypes.Length];
         ElementSegments = new ulong[m.Elements.Count][];
         DataSegments = new ReadOnlyMemory<byte>[m.Data.Count];
     }
@@ -60,6 +61,7 @@ public sealed unsafe partial class Instance
     internal Memory[] Memories { get; }
     internal Table[] Tables { get; }
     internal Global[] Globals { get; }
+    internal Tag[] Tags { get; }
 
     /// <summary>The items of each element segment as raw references; empty once dropped.</summary>
     internal ulong[][] ElementSegments { get; }
@@ -93,6 +95,7 @@ public sealed unsafe partial class Instance
     public Memory GetMemory(string name) => Get<Memory>(name);
     public Table GetTable(string name) => Get<Table>(name);
     public Global GetGlobal(string name) => Get<Global>(name);
+    public Tag GetTag(string name) => Get<Tag>(name);
 
     T Get<T>(string name) where T : Extern => _exports.GetValueOrDefault(name) switch
     {

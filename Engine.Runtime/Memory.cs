@@ -21,6 +21,7 @@ public sealed unsafe class Memory : Extern
 {
     readonly LinearMemoryReservation _reservation;
     readonly ulong _maxPages;
+    readonly nint _definition;
 
     /// <summary>A memory created by the host (to be imported by modules).</summary>
     public Memory(Store store, MemoryType type) : this(store, CheckHostType(type), store.AllocateNative(16)) { }
@@ -28,7 +29,7 @@ public sealed unsafe class Memory : Extern
     internal Memory(Store store, MemoryType type, nint definition) : base(store)
     {
         Type = type;
-        Definition = definition;
+        _definition = definition;
         Limits l = type.Limits;
         ulong pageSize = 1UL << l.PageSizeLog2;
         int addressBits = l.Is64 ? 64 : 32;
@@ -59,7 +60,14 @@ public sealed unsafe class Memory : Extern
     public MemoryType Type { get; }
 
     /// <summary>The native { base, length } record compiled code reads.</summary>
-    internal nint Definition { get; }
+    internal nint Definition
+    {
+        get
+        {
+            Store.ThrowIfDisposed();
+            return _definition;
+        }
+    }
 
     public ulong PageSize => 1UL << Type.Limits.PageSizeLog2;
 
@@ -83,7 +91,9 @@ public sealed unsafe class Memory : Extern
     internal ulong GrowRaw(ulong deltaPages)
     {
         ulong old = Size;
-        if (deltaPages > _maxPages - old) return ulong.MaxValue;
+        // Bounded by the reservation too, so the byte size below cannot overflow.
+        ulong limit = Math.Min(_maxPages, _reservation.Reserved >> Type.Limits.PageSizeLog2);
+        if (deltaPages > limit - old) return ulong.MaxValue;
         ulong pages = old + deltaPages;
         ulong bytes = pages << Type.Limits.PageSizeLog2;
         if (!_reservation.Grow(bytes)) return ulong.MaxValue;

@@ -2,7 +2,7 @@ using Hoist.Compiler;
 using Hoist.Runtime.Linking;
 using Hoist.Vm;
 using Hoist.Wasm;
-using Hoist.Wasm.Binary;
+using Hoist.Wasm.Text;
 using Hoist.Wasm.Validation;
 
 namespace Hoist.Runtime;
@@ -57,32 +57,25 @@ public sealed class Module : IDisposable
         Exports = module.Exports.Select(e => new ExportType(e.Name, ExternType.Of(module, e.Kind, e.Index))).ToArray();
     }
 
-    /// <summary>Compiles a module in the text format (WAT).</summary>
-    public static Module FromText(Engine engine, string wat, string? file = null)
-    {
-        WasmModule module;
-        try { module = TextFormat.Parse(wat, file); }
-        catch (WasmException e) { throw e.WithFile(file); }
-        return new Module(engine, module, file);
-    }
+    /// <summary>
+    /// Compiles a module in the text format (WAT). The text is encoded to its binary form first, so traps
+    /// and backtraces report binary offsets, as for a .wasm file.
+    /// </summary>
+    public static Module FromText(Engine engine, string wat, string? file = null) =>
+        new(engine, FrontEnd.TextToBinary(wat, file), file);
 
     /// <summary>Compiles a .wasm or .wat file (binary if it starts with the wasm magic, else text).</summary>
     public static Module FromFile(Engine engine, string path)
     {
         byte[] bytes = System.IO.File.ReadAllBytes(path);
-        return IsBinary(bytes)
-            ? new Module(engine, bytes, path)
-            : FromText(engine, System.Text.Encoding.UTF8.GetString(bytes), path);
+        if (FrontEnd.IsBinary(bytes)) return new Module(engine, bytes, path);
+        WasmModule parsed;
+        try { parsed = WatParser.ParseModule(bytes, path); }
+        catch (WasmException e) { throw e.WithFile(path); }
+        return new Module(engine, FrontEnd.Encode(parsed), path);
     }
 
-    /// <summary>True when the bytes start with the binary format's magic number.</summary>
-    public static bool IsBinary(ReadOnlySpan<byte> bytes) => bytes.StartsWith("\0asm"u8);
-
-    static WasmModule Decode(ReadOnlyMemory<byte> wasm, string? file)
-    {
-        try { return ModuleDecoder.Decode(wasm, file); }
-        catch (WasmException e) { throw e.WithFile(file); }
-    }
+    static WasmModule Decode(ReadOnlyMemory<byte> wasm, string? file) => FrontEnd.Decode(wasm, file);
 
     public Engine Engine { get; }
 

@@ -36,10 +36,10 @@ public sealed unsafe class Store : IDisposable
     {
         Engine = engine;
         _context = AllocateNative(StoreContextLayout.Size);
-        int frames = engine.Config.MaxBacktraceFrames;
-        nint backtrace = AllocateNative(8 * frames);
-        *(nint*)(_context + StoreContextLayout.BacktraceBuffer) = backtrace;
-        *(ulong*)(_context + StoreContextLayout.BacktraceCapacity) = (ulong)frames;
+        // The trap pc is the first frame; the buffer holds the return addresses of the others.
+        int returnAddresses = engine.Config.MaxBacktraceFrames - 1;
+        *(nint*)(_context + StoreContextLayout.BacktraceBuffer) = AllocateNative(8 * returnAddresses);
+        *(ulong*)(_context + StoreContextLayout.BacktraceCapacity) = (ulong)returnAddresses;
         *(nint*)(_context + VmStoreContext.EpochCounter) = engine.EpochCounterAddress;
         *(ulong*)(_context + VmStoreContext.EpochDeadline) = ulong.MaxValue;
     }
@@ -254,4 +254,7 @@ public sealed unsafe class Store : IDisposable
     }
 
     internal bool IsDisposed => _disposed;
+
+    /// <summary>Guards every access to native state of the store's objects, which Dispose frees.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

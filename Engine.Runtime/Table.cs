@@ -14,6 +14,7 @@ public sealed unsafe class Table : Extern
 {
     readonly ulong _maxElements;
     readonly Storage _storage = new();
+    readonly nint _definition;
 
     /// <summary>A table created by the host, every element set to <paramref name="init"/>.</summary>
     public Table(Store store, TableType type, Value init)
@@ -23,7 +24,7 @@ public sealed unsafe class Table : Extern
     internal Table(Store store, TableType type, nint definition, ulong init) : base(store)
     {
         Type = type;
-        Definition = definition;
+        _definition = definition;
         Limits l = type.Limits;
         _maxElements = Math.Min(l.Max ?? ulong.MaxValue, Math.Min(l.Is64 ? ulong.MaxValue : uint.MaxValue, store.Engine.Config.MaxTableElements));
         if (l.Min > _maxElements)
@@ -47,7 +48,14 @@ public sealed unsafe class Table : Extern
     /// <summary>The declared type with a canonical element type (its minimum is the initial size).</summary>
     public TableType Type { get; }
 
-    internal nint Definition { get; }
+    internal nint Definition
+    {
+        get
+        {
+            Store.ThrowIfDisposed();
+            return _definition;
+        }
+    }
 
     /// <summary>The current number of elements.</summary>
     public ulong Size => *(ulong*)(Definition + VmOffsets.TableLength);

@@ -9,7 +9,7 @@ namespace Hoist.Runtime.Instantiation;
 /// equivalent element types; tables and memories by the same address type and limits (the provided
 /// extern's current size must be at least the import's minimum, and if the import has a maximum the
 /// provided one must have one no larger); memories with the same page size and sharing; globals with the
-/// same mutability and a subtype (immutable) or an equivalent type (mutable). A mismatch is a
+/// same mutability and a subtype (immutable) or an equivalent type (mutable); tags with equivalent types. A mismatch is a
 /// <see cref="LinkException"/> "incompatible import type".
 /// </summary>
 internal static class ImportMatcher
@@ -52,8 +52,11 @@ internal static class ImportMatcher
                 bool ok = g.Type.Mutable ? want == g.Type.Type : registry.IsSubtype(g.Type.Type, want);
                 return ok ? null : $"expected a global of {want}, got {g.Type.Type}";
             }
+            case Tag tag:
+                int tagType = canonical[(int)d.TypeIndex];
+                return tag.TypeId == tagType ? null : $"expected a tag of {registry[tagType].Composite}, got {tag.Type}";
             default:
-                return $"{Name(d.Kind)} imports are not supported yet";
+                return $"{Name(d.Kind)} imports are not supported";
         }
     }
 

@@ -36,6 +36,7 @@ internal static unsafe class Instantiator
         FillTypesAndImports(instance, imports);
         DefineFunctions(instance);
         DefineMemories(instance);
+        DefineTags(instance);
         DefineGlobals(instance);
         DefineTables(instance);
         EvaluateSegments(instance);
@@ -52,7 +53,7 @@ internal static unsafe class Instantiator
         nint vm = inst.VmContext;
         int[] canonical = inst.Module.CanonicalTypeIds;
         for (int i = 0; i < canonical.Length; i++) *(uint*)(vm + o.TypeId((uint)i)) = (uint)canonical[i];
-        uint funcs = 0, tables = 0, memories = 0, globals = 0;
+        uint funcs = 0, tables = 0, memories = 0, globals = 0, tags = 0;
         foreach (Extern e in imports)
         {
             switch (e)
@@ -75,6 +76,10 @@ internal static unsafe class Instantiator
                 case Global g:
                     *(nint*)(vm + o.Global(globals).Offset) = g.Cell;
                     inst.Globals[globals++] = g;
+                    break;
+                case Tag t:
+                    *(nint*)(vm + o.Tag(tags)) = t.Identity;
+                    inst.Tags[tags++] = t;
                     break;
             }
         }
@@ -102,6 +107,19 @@ internal static unsafe class Instantiator
         {
             uint index = (uint)(imported + d);
             inst.Memories[index] = new Memory(inst.Store, m.Memories[d], inst.VmContext + inst.Offsets.Memory(index).Offset);
+        }
+    }
+
+    static void DefineTags(Instance inst)
+    {
+        WasmModule m = inst.Module.Wasm;
+        int imported = m.ImportedTagCount;
+        for (int d = 0; d < m.Tags.Count; d++)
+        {
+            uint index = (uint)(imported + d);
+            var tag = new Tag(inst.Store, inst.Module.CanonicalTypeIds[m.Tags[d].TypeIndex], inst.Store.AllocateNative(16));
+            *(nint*)(inst.VmContext + inst.Offsets.Tag(index)) = tag.Identity;
+            inst.Tags[index] = tag;
         }
     }
 
@@ -160,7 +178,7 @@ internal static unsafe class Instantiator
                 ExternKind.Table => inst.Tables[e.Index],
                 ExternKind.Memory => inst.Memories[e.Index],
                 ExternKind.Global => inst.Globals[e.Index],
-                _ => throw new NotSupportedException("tag exports are not supported yet (exceptions)"),
+                _ => inst.Tags[e.Index],
             };
             inst.AddExport(e.Name, x);
         }

@@ -22,8 +22,11 @@ public sealed class TrapException : WasmException
         _frames = frames;
     }
 
-    /// <summary>A trap raised by the runtime outside wasm code (instantiation), with no frames.</summary>
-    public TrapException(TrapCode code) : this(code, [], null) { }
+    /// <summary>
+    /// A trap with no frames: raised by the runtime outside wasm code (instantiation), or thrown by a host
+    /// function to make the calling wasm code trap with <paramref name="code"/>.
+    /// </summary>
+    public TrapException(TrapCode code) : this(code != TrapCode.None ? code : throw new ArgumentException("TrapCode.None is not a trap", nameof(code)), [], null) { }
 
     public TrapCode Code { get; }
 
