@@ -145,6 +145,25 @@ public class CodeQualityTests
     }
 
     [Fact]
+    public void BitCountsFallBackToBsrAndBsfWithoutLzcntAndBmi1()
+    {
+        var module = Hoist.Wasm.Text.WatParser.ParseModule("(module (func (param i64) (result i64) (i64.clz (local.get 0))) (func (param i32) (result i32) (i32.ctz (local.get 0))))");
+        var ctx = Hoist.Wasm.Validation.ModuleValidator.ValidateModule(module);
+        var input = new CompileInput(ctx, new Hoist.Vm.VmOffsets(module)) { Parallel = false };
+        CompiledModule modern = new Hoist.Baseline.BaselineCompiler(new Hoist.Baseline.CpuFeatures(Lzcnt: true, Tzcnt: true)).Compile(input);
+        CompiledModule old = new Hoist.Baseline.BaselineCompiler(new Hoist.Baseline.CpuFeatures(Lzcnt: false, Tzcnt: false)).Compile(input);
+        Assert.Contains(Disassemble(modern.Functions[0]), l => l.StartsWith("lzcnt ", StringComparison.Ordinal));
+        Assert.Contains(Disassemble(modern.Functions[1]), l => l.StartsWith("tzcnt ", StringComparison.Ordinal));
+        List<string> clz = Disassemble(old.Functions[0]), ctz = Disassemble(old.Functions[1]);
+        Assert.DoesNotContain(clz, l => l.StartsWith("lzcnt ", StringComparison.Ordinal));
+        Assert.Contains(clz, l => l.StartsWith("bsr r11,r11", StringComparison.Ordinal));
+        Assert.Contains("mov eax,0x7f", clz);   // 127 ^ 63 = 64 for a zero input
+        Assert.Contains("xor rax,0x3f", clz);
+        Assert.Contains(ctz, l => l.StartsWith("bsf r11d,r11d", StringComparison.Ordinal));
+        Assert.Contains("mov eax,0x20", ctz);
+    }
+
+    [Fact]
     public void UnsupportedOperatorsAreReportedByName()
     {
         var e = Assert.Throws<UnsupportedFeatureException>(() =>
