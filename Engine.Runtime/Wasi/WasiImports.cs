@@ -77,12 +77,18 @@ internal static class WasiImports
     /// <summary>The names of every function, in the table's order.</summary>
     public static IEnumerable<string> Names => s_functions.Select(f => f.Name);
 
+    /// <summary>Every function's name and core wasm type, in the table's order.</summary>
+    public static IEnumerable<(string Name, FuncType Type)> Signatures => s_functions.Select(f => (f.Name, TypeOf(f.Name, f.Params)));
+
+    static FuncType TypeOf(string name, string parameters) => new(
+        parameters.Select(p => p == 'I' ? ValType.I64 : ValType.I32).ToArray(),
+        name == "proc_exit" ? [] : [ValType.I32]);   // witx: proc_exit does not return
+
     public static void Define(Linker linker, WasiContext context)
     {
         foreach (var (name, parameters, body) in s_functions)
         {
-            bool noResult = name == "proc_exit";   // witx: proc_exit does not return
-            var type = new FuncType(parameters.Select(p => p == 'I' ? ValType.I64 : ValType.I32).ToArray(), noResult ? [] : [ValType.I32]);
+            FuncType type = TypeOf(name, parameters);
             linker.Define(ModuleName, name, new HostFunction(linker.Engine, type, (store, slots) =>
             {
                 Errno e;
