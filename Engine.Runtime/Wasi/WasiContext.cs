@@ -57,7 +57,7 @@ public sealed partial class WasiContext : IDisposable
 
     static Descriptor? Stdio(WasiStdio stdio, int hostFd)
     {
-        if (!stdio.IsInherited) return new StreamDescriptor(stdio.Stream!);
+        if (!stdio.IsInherited) return new StreamDescriptor(stdio.Stream!, input: hostFd == 0);
         // A duplicate, so the guest closing its fd 1 does not close the host's.
         int fd = Posix.dup(hostFd);
         if (fd < 0) return null;   // the host has no such descriptor: neither does the guest

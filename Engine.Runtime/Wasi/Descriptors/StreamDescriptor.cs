@@ -4,7 +4,8 @@ namespace Hoist.Runtime.Wasi.Descriptors;
 
 /// <summary>
 /// A .NET <see cref="Stream"/> as a guest's stdin, stdout or stderr (for embedders and tests that
-/// capture output or supply input). Readable or writable as the stream is; no seeking (ESPIPE), always
+/// capture output or supply input). Read-only for stdin, write-only for the others (whatever else the
+/// stream could do); a stream that fails is EIO. Seeking is ESPIPE (as on a pipe), always
 /// ready for poll_oneoff. Writes are flushed at once, so the output is visible as a terminal's would be.
 /// The stream is not closed with the descriptor: it belongs to whoever configured it.
 /// </summary>
@@ -12,11 +13,11 @@ internal sealed unsafe class StreamDescriptor : Descriptor
 {
     readonly Stream _stream;
 
-    public StreamDescriptor(Stream stream)
+    public StreamDescriptor(Stream stream, bool input)
     {
         _stream = stream;
-        RightsBase = Rights.FdFdstatSetFlags | Rights.FdFilestatGet | Rights.PollFdReadwrite
-            | (stream.CanRead ? Rights.FdRead : 0) | (stream.CanWrite ? Rights.FdWrite : 0);
+        RightsBase = Rights.FdFdstatSetFlags | Rights.FdFilestatGet | Rights.PollFdReadwrite | Rights.FdSeek | Rights.FdTell
+            | (input && stream.CanRead ? Rights.FdRead : 0) | (!input && stream.CanWrite ? Rights.FdWrite : 0);
     }
 
     public override Filetype Filetype => Filetype.Unknown;
@@ -24,7 +25,6 @@ internal sealed unsafe class StreamDescriptor : Descriptor
     public override Errno Read(ReadOnlySpan<Posix.Iovec> iovs, out ulong read)
     {
         read = 0;
-        if (!_stream.CanRead) return Errno.BadF;
         try
         {
             foreach (var iov in iovs)
@@ -36,13 +36,15 @@ internal sealed unsafe class StreamDescriptor : Descriptor
             }
             return Errno.Success;
         }
-        catch (IOException) { return read > 0 ? Errno.Success : Errno.Io; }
+        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException)
+        {
+            return read > 0 ? Errno.Success : Errno.Io;
+        }
     }
 
     public override Errno Write(ReadOnlySpan<Posix.Iovec> iovs, out ulong written)
     {
         written = 0;
-        if (!_stream.CanWrite) return Errno.BadF;
         try
         {
             foreach (var iov in iovs)
@@ -53,7 +55,10 @@ internal sealed unsafe class StreamDescriptor : Descriptor
             _stream.Flush();
             return Errno.Success;
         }
-        catch (IOException) { return written > 0 ? Errno.Success : Errno.Io; }
+        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException)
+        {
+            return written > 0 ? Errno.Success : Errno.Io;
+        }
     }
 
     public override Errno SetFlags(Fdflags flags) => flags is Fdflags.None or Fdflags.Append ? Errno.Success : Errno.NotSup;
