@@ -218,7 +218,7 @@ const ratio = (r, e, base) => {
 const tables = [];
 const cell = (e, x, d) => (available(e) ? fmt(x, d) : NA);
 tables.push({
-  title: `Median ${opt.metric === 'cpu' ? 'CPU (user+sys)' : 'wall-clock'} seconds per whole process, ${opt.runs} interleaved runs (start-up rows in italics are not in the means)`,
+  title: `Median ${opt.metric === 'cpu' ? 'CPU (user+sys)' : 'wall-clock'} seconds per whole process, ${opt.runs} interleaved runs (start-up rows, not in the means: ${rows.filter((r) => r.startup).map((r) => r.name).join(', ')})`,
   head: ['program', ...engines.map((e) => e.label)],
   rows: rows.map((r) => [r.startup ? `_${r.name}_` : r.name, ...engines.map((e) => (r.startup && e.id === 'native' ? '' : cell(e, r.median[opt.metric][e.id])))]),
 });
