@@ -185,6 +185,51 @@ public class HoistRunTests
     }
 
     [Fact]
+    public async Task TcplistenGivesTheProgramAListeningSocket()
+    {
+        const string wat = """
+            (module
+              (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "sock_send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "sock_shutdown" (func $shutdown (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 64) "hello, client\n")
+              (func (export "_start")
+                (drop (call $accept (i32.const 3) (i32.const 0) (i32.const 0)))   ;; fd 3: no --dir given
+                (i32.store (i32.const 8) (i32.const 64))
+                (i32.store (i32.const 12) (i32.const 14))
+                (drop (call $send (i32.load (i32.const 0)) (i32.const 8) (i32.const 1) (i32.const 0) (i32.const 16)))
+                (drop (call $shutdown (i32.load (i32.const 0)) (i32.const 3)))))
+            """;
+        using var f = new HoistProcess.TempFile(".wat", wat);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var run = Task.Run(() => Hoist("", "run", "--tcplisten", $"127.0.0.1:{port}", f.Path));
+        using var client = new System.Net.Sockets.TcpClient();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ;)
+        {
+            try
+            {
+                client.Connect(System.Net.IPAddress.Loopback, port);
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline && !run.IsCompleted)
+            {
+                await Task.Delay(50);
+            }
+        }
+        using var reader = new StreamReader(client.GetStream());
+        Assert.Equal("hello, client\n", await reader.ReadToEndAsync());
+        var r = await run;
+        Assert.Equal("", r.Stderr);
+        Assert.Equal(0, r.ExitCode);
+    }
+
+    [Fact]
     public void SettingsPrintsTheEffectiveConfiguration()
     {
         var r = Hoist("", "settings", "--strategy", "baseline");
