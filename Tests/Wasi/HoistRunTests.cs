@@ -145,6 +145,11 @@ public class HoistRunTests
         Assert.Single(r.Stderr.TrimEnd().Split('\n'));
         Assert.StartsWith(garbage.Path, r.Stderr);
 
+        using var invalidText = new HoistProcess.TempFile(".wat", "(module\n  (func (export \"_start\")\n    i32.add))");
+        r = Hoist("", "run", invalidText.Path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"{invalidText.Path}:3:5: type mismatch: instruction requires [i32 i32] but stack has []", r.Stderr.TrimEnd());
+
         using var noStart = new HoistProcess.TempFile(".wat", "(module (func (export \"f\")))");
         r = Hoist("", "run", noStart.Path);
         Assert.Equal(1, r.ExitCode);
