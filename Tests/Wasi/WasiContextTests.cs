@@ -70,6 +70,21 @@ public class WasiContextTests
     }
 
     [Fact]
+    public void InheritedDescriptorsGetTheirFlagsBackWhenClosed()
+    {
+        using var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        int host = (int)handle.DangerousGetHandle();
+        var guest = Hoist.Runtime.Wasi.Descriptors.HostDescriptor.Adopt(Hoist.Runtime.Wasi.Native.Posix.dup(host));
+        guest.RestoreFlagsOnClose();
+        Assert.Equal(Errno.Success, guest.SetFlags(Fdflags.Nonblock | Fdflags.Append));
+        int shared = Hoist.Runtime.Wasi.Native.Posix.fcntl(host, Hoist.Runtime.Wasi.Native.Posix.F_GETFL, 0);
+        Assert.NotEqual(0, shared & Hoist.Runtime.Wasi.Native.Posix.O_NONBLOCK);   // the duplicate shares the host's flags
+        Assert.Equal(Errno.Success, guest.Close());
+        int after = Hoist.Runtime.Wasi.Native.Posix.fcntl(host, Hoist.Runtime.Wasi.Native.Posix.F_GETFL, 0);
+        Assert.Equal(0, after & (Hoist.Runtime.Wasi.Native.Posix.O_NONBLOCK | Hoist.Runtime.Wasi.Native.Posix.O_APPEND));
+    }
+
+    [Fact]
     public void AMissingPreopenDirectoryIsAnIOException()
     {
         var e = Assert.Throws<IOException>(() => new WasiContext(new WasiConfig().PreopenDirectory("/no/such/hoist/dir", "/x")));
