@@ -12,7 +12,12 @@ public static class HoistCommand
         ValidateCommand.Create(),
         WastCommand.Create(),
         ObjdumpCommand.Create(),
+        SettingsCommand.Create(),
     };
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    public static int Run(string[] args)
+    {
+        var root = Build();
+        return root.Parse(RunCommand.SeparateProgramArguments(root, args)).Invoke();
+    }
 }
