@@ -14,6 +14,9 @@ public sealed class DominatorTree
     int[] _rpoNumber = [];
     Block[] _rpo = [];
     int[] _pre = [], _post = [];
+    int[] _childStart = [0];
+    Block[] _children = [];
+    Block[] _preorder = [];
 
     /// <summary>The reachable blocks in reverse post-order (the entry first).</summary>
     public ReadOnlySpan<Block> ReversePostOrder => _rpo;
@@ -34,7 +37,7 @@ public sealed class DominatorTree
         _idom = new int[n];
         Array.Fill(_idom, -1);
         var entry = f.EntryBlock;
-        if (!entry.IsValid) { _rpo = []; _pre = _post = new int[n]; return; }
+        if (!entry.IsValid) { _rpo = []; _preorder = []; _pre = _post = new int[n]; _childStart = new int[n + 1]; return; }
 
         // Post-order by an explicit DFS stack of (block, next successor index).
         var order = new List<Block>(n);
@@ -99,37 +102,53 @@ public sealed class DominatorTree
         return a;
     }
 
-    /// <summary>Pre/post numbers of a DFS over the dominator tree: a dominates b iff pre[a] ≤ pre[b] and post[b] ≤ post[a].</summary>
+    /// <summary>
+    /// Children lists of the tree, and pre/post numbers of a DFS over it: a dominates b iff
+    /// pre[a] ≤ pre[b] and post[b] ≤ post[a].
+    /// </summary>
     void NumberTree(int n)
     {
         _pre = new int[n];
         _post = new int[n];
-        var childStart = new int[n + 1];
-        foreach (var b in _rpo) if (_idom[b.Index] >= 0) childStart[_idom[b.Index]]++;
+        _childStart = new int[n + 1];
+        foreach (var b in _rpo) if (_idom[b.Index] >= 0) _childStart[_idom[b.Index]]++;
         int sum = 0;
-        for (int i = 0; i <= n; i++) { int c = childStart[i]; childStart[i] = sum; sum += c; }
-        var children = new int[Math.Max(sum, 1)];
-        var fill = (int[])childStart.Clone();
-        foreach (var b in _rpo) if (_idom[b.Index] >= 0) children[fill[_idom[b.Index]]++] = b.Index;
+        for (int i = 0; i <= n; i++) { int c = _childStart[i]; _childStart[i] = sum; sum += c; }
+        _children = new Block[sum];
+        var fill = (int[])_childStart.Clone();
+        foreach (var b in _rpo) if (_idom[b.Index] >= 0) _children[fill[_idom[b.Index]]++] = b;
 
-        int counter = 0;
+        _preorder = new Block[_rpo.Length];
+        int counter = 0, visited = 0;
         var stack = new Stack<(int Block, int Next)>();
         stack.Push((_rpo[0].Index, 0));
         _pre[_rpo[0].Index] = counter++;
+        _preorder[visited++] = _rpo[0];
         while (stack.Count > 0)
         {
             var (b, next) = stack.Pop();
-            if (childStart[b] + next < childStart[b + 1])
+            if (_childStart[b] + next < _childStart[b + 1])
             {
                 stack.Push((b, next + 1));
-                int c = children[childStart[b] + next];
-                _pre[c] = counter++;
-                stack.Push((c, 0));
+                var c = _children[_childStart[b] + next];
+                _pre[c.Index] = counter++;
+                _preorder[visited++] = c;
+                stack.Push((c.Index, 0));
                 continue;
             }
             _post[b] = counter++;
         }
     }
+
+    /// <summary>The blocks <paramref name="b"/> immediately dominates, in reverse post-order.</summary>
+    public ReadOnlySpan<Block> Children(Block b) =>
+        b.Index + 1 < _childStart.Length ? _children.AsSpan(_childStart[b.Index], _childStart[b.Index + 1] - _childStart[b.Index]) : default;
+
+    /// <summary>The reachable blocks in a pre-order of the dominator tree (each after its dominators).</summary>
+    public ReadOnlySpan<Block> Preorder => _preorder;
+
+    /// <summary>The depth-first interval of <paramref name="b"/> in the tree: a dominates b iff b's interval lies inside a's.</summary>
+    public (int Pre, int Post) Interval(Block b) => IsReachable(b) ? (_pre[b.Index], _post[b.Index]) : (-1, -1);
 
     /// <summary>True if every path from the entry to <paramref name="b"/> passes through <paramref name="a"/> (a block dominates itself).</summary>
     public bool Dominates(Block a, Block b) =>

@@ -5,12 +5,13 @@ namespace Hoist.Optimizing.Passes;
 /// <summary>
 /// Runs a pipeline of passes over a function, verifying the IR after each one when
 /// <see cref="VerifyEachPass"/> is set (always in debug builds; tests turn it on). A verification failure
-/// names the pass that broke the function.
+/// names the pass that broke the function. Passes keep scratch state, so a pipeline serves one thread.
 /// </summary>
 public sealed class PassManager(IReadOnlyList<IPass> passes)
 {
-    /// <summary>The optimizing compiler's pipeline.</summary>
-    public static PassManager Default { get; } = new([]);
+    /// <summary>The optimizing compiler's pipeline, new for each compiling thread.</summary>
+    public static PassManager CreateDefault() =>
+        new([new Simplify(), new GlobalValueNumbering(), new Simplify(), new DeadCodeElimination()]);
 
 #if DEBUG
     public bool VerifyEachPass { get; init; } = true;

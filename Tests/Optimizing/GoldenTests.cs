@@ -85,7 +85,7 @@ public class GoldenTests
             switch (stage)
             {
                 case "translate": break;
-                case "optimize": new PassManager(PassManager.Default.Passes) { VerifyEachPass = true }.Run(f); break;
+                case "optimize": new PassManager(PassManager.CreateDefault().Passes) { VerifyEachPass = true }.Run(f); break;
                 default: throw new Xunit.Sdk.XunitException($"unknown stage '{stage}'");
             }
             if (sb.Length > 0) sb.Append('\n');

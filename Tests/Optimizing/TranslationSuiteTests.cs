@@ -1,5 +1,6 @@
 using Hoist.Optimizing;
 using Hoist.Optimizing.Ir;
+using Hoist.Optimizing.Passes;
 using Hoist.Optimizing.Translate;
 using Hoist.Tests.Spec;
 using Hoist.Vm;
@@ -11,8 +12,9 @@ namespace Hoist.Tests.Optimizing;
 
 /// <summary>
 /// Every function of every valid module in the spec suite's core files translates to IR that verifies,
-/// and prints and parses back to an equal function; the only functions allowed not to translate are
-/// those using a proposal outside the optimizing compiler's scope (SIMD, GC, exceptions, threads).
+/// prints and parses back to an equal function, and still verifies after the optimization pipeline (run
+/// with verification after each pass); the only functions allowed not to translate are those using a
+/// proposal outside the optimizing compiler's scope (SIMD, GC, exceptions, threads).
 /// </summary>
 public class TranslationSuiteTests(ITestOutputHelper output)
 {
@@ -38,6 +40,7 @@ public class TranslationSuiteTests(ITestOutputHelper output)
             }
             var env = new ModuleEnvironment(ctx, new VmOffsets(module));
             var translator = new FunctionTranslator(env);
+            var pipeline = new PassManager(PassManager.CreateDefault().Passes) { VerifyEachPass = true };
             modules++;
             for (int i = 0; i < module.Code.Count; i++)
             {
@@ -59,6 +62,7 @@ public class TranslationSuiteTests(ITestOutputHelper output)
                     string text = IrPrinter.Print(f);
                     var g = IrParser.Parse(text);
                     Assert.Null(IrComparer.Difference(f, g));
+                    pipeline.Run(f);
                 }
                 catch (Exception e) when (e is not Xunit.Sdk.XunitException)
                 {
