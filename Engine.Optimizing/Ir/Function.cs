@@ -41,6 +41,20 @@ public sealed partial class Function
         Signature = signature;
     }
 
+    /// <summary>
+    /// A function whose tables start with room for about <paramref name="expectedInsts"/> instructions (a
+    /// translator knows roughly how big the function will be; growing the tables copies them).
+    /// </summary>
+    public Function(string name, Signature signature, int expectedInsts) : this(name, signature)
+    {
+        int n = Math.Clamp(expectedInsts, 64, 1 << 24);
+        _insts = new InstData[n];
+        _values = new ValueData[n];
+        _pool = new Value[2 * n];
+        _blocks = new BlockData[Math.Max(16, n / 8)];
+        _calls = new BlockCallData[Math.Max(16, n / 8)];
+    }
+
     public string Name { get; set; }
 
     /// <summary>The function's own signature; the entry block's parameters match its parameters.</summary>
@@ -243,6 +257,25 @@ public sealed partial class Function
         _values[removed.Index].Kind = ValueKind.Free;
     }
 
+    /// <summary>
+    /// Removes the parameters of <paramref name="b"/> whose <paramref name="remove"/> flag is set, in one pass;
+    /// the removed values keep their data (the caller has made them aliases). Branch arguments are the caller's.
+    /// </summary>
+    public void RemoveBlockParams(Block b, ReadOnlySpan<bool> remove)
+    {
+        ref BlockData d = ref _blocks[b.Index];
+        int kept = 0;
+        for (int k = 0; k < d.ParamCount; k++)
+        {
+            if (remove[k]) continue;
+            var v = _pool[d.ParamStart + k];
+            _pool[d.ParamStart + kept] = v;
+            if (_values[v.Index].Kind == ValueKind.Param) _values[v.Index].Num = kept;
+            kept++;
+        }
+        d.ParamCount = kept;
+    }
+
     // ---- Instructions.
 
     public ref readonly InstData this[Inst i] => ref _insts[i.Index];
@@ -311,6 +344,22 @@ public sealed partial class Function
     void MakeResults(Inst inst, int first)
     {
         ref InstData d = ref _insts[inst.Index];
+        if (!d.Op.HasVarResults())
+        {
+            // The common case: results fixed by the opcode table (at most one today).
+            var fixedResults = d.Op.Results();
+            d.ResultCount = (ushort)fixedResults.Length;
+            if (fixedResults.Length == 0) return;
+            d.FirstResult = first >= 0 ? first : _valueCount;
+            IrType ctrl = d.Type;
+            for (int r = 0; r < fixedResults.Length; r++)
+            {
+                IrType t = fixedResults[r] == TypeConstraint.Ctrl ? ctrl : fixedResults[r].Concrete();
+                if (first < 0) NewValue(t, ValueKind.Result, inst.Index, r);
+                else _values[first + r] = new ValueData { Type = t, Kind = ValueKind.Result, Owner = inst.Index, Num = r };
+            }
+            return;
+        }
         int n = ResultCountOf(d.Op, d.Ref);
         Span<IrType> types = n <= 16 ? stackalloc IrType[n] : new IrType[n];
         ResultTypes(d.Op, d.Type, d.Ref, types);
@@ -435,6 +484,16 @@ public sealed partial class Function
     {
         ref BlockCallData c = ref Target(i, t);
         AppendToList(ref c.ArgStart, ref c.ArgCount, v);
+    }
+
+    /// <summary>Removes the arguments of target <paramref name="t"/> whose <paramref name="remove"/> flag is set, in one pass.</summary>
+    public void RemoveTargetArgs(Inst i, int t, ReadOnlySpan<bool> remove)
+    {
+        ref BlockCallData c = ref Target(i, t);
+        int kept = 0;
+        for (int k = 0; k < c.ArgCount; k++)
+            if (!remove[k]) _pool[c.ArgStart + kept++] = _pool[c.ArgStart + k];
+        c.ArgCount = kept;
     }
 
     public void RemoveTargetArg(Inst i, int t, int index)

@@ -56,7 +56,8 @@ public sealed partial class FunctionTranslator
         int bodyOffset = Math.Max(body.BodyOffset, 0);
         _validator.Begin(funcIndex, body);
         var sig = _env.FunctionSignature(funcIndex, bodyOffset);
-        _f = new Function(_env.FunctionName(funcIndex), sig);
+        // About one IR instruction per byte of wasm code (memory accesses expand, constants and locals shrink).
+        _f = new Function(_env.FunctionName(funcIndex), sig, body.Code.Length);
         _b.Reset(_f);
         _sp = 0;
         _frameCount = 0;

@@ -32,13 +32,15 @@ public sealed class SsaBuilder
     IrType[] _varTypes = [];
 
     /// <summary>Current definitions: (block &lt;&lt; 32 | var) → value.</summary>
-    readonly Dictionary<long, Value> _defs = new();
+    readonly DefMap _defs = new();
     /// <summary>The most recent definition of each variable and its block: the fast path of <see cref="UseVar"/>.</summary>
     Value[] _lastValue = [];
     int[] _lastBlock = [];
 
     // Per block (grown on demand): sealed flag, predecessor edge list head, incomplete parameter list head.
     bool[] _sealed = [];
+    /// <summary>One past the highest block number this function has touched: what <see cref="Reset"/> must clear.</summary>
+    int _usedBlocks;
     int[] _predHead = [], _predCount = [];
     int[] _incompleteHead = [];
 
@@ -71,12 +73,14 @@ public sealed class SsaBuilder
             _lastValue = new Value[varTypes.Length];
             _lastBlock = new int[varTypes.Length];
         }
-        Array.Fill(_lastBlock, -1);
-        Array.Fill(_sealed, false);
-        Array.Fill(_predHead, -1);
-        Array.Fill(_predCount, 0);
-        Array.Fill(_incompleteHead, -1);
-        Array.Fill(_incompleteTail, -1);
+        _lastBlock.AsSpan(0, varTypes.Length).Fill(-1);
+        int n = _usedBlocks;
+        _sealed.AsSpan(0, n).Clear();
+        _predHead.AsSpan(0, n).Fill(-1);
+        _predCount.AsSpan(0, n).Clear();
+        _incompleteHead.AsSpan(0, n).Fill(-1);
+        _incompleteTail.AsSpan(0, n).Fill(-1);
+        _usedBlocks = 0;
         _predEdges = 0;
         _incCount = 0;
         _calls.Clear();
@@ -85,6 +89,7 @@ public sealed class SsaBuilder
 
     void EnsureBlock(Block b)
     {
+        if (b.Index >= _usedBlocks) _usedBlocks = b.Index + 1;
         if (b.Index < _sealed.Length) return;
         int n = Math.Max(b.Index + 1, _sealed.Length * 2);
         int old = _sealed.Length;
@@ -154,6 +159,9 @@ public sealed class SsaBuilder
         // through it); the list is walked until its end, so they are completed too, in order.
         // The parameter is the variable's value at the top of the block; definitions recorded for the
         // block (its value at the end) stay: where they name the parameter, it resolves to its replacement.
+        // Trivial parameters become aliases at once but leave the parameter list only at the end, in one
+        // compaction, so each later one still finds its arguments at its index (and sealing stays linear).
+        _deferRemoval = true;
         for (int e = _incompleteHead[b.Index]; e >= 0; e = _incNext[e])
         {
             _calls.Push(new Call(true, b, _incValue[e], Block.None));
@@ -161,6 +169,8 @@ public sealed class SsaBuilder
             Run(_incVar[e]);
             _results.Pop();
         }
+        _deferRemoval = false;
+        if (_deferred) RemoveAliasedParams(b);
         _incompleteHead[b.Index] = _incompleteTail[b.Index] = -1;
         _sealed[b.Index] = true;
     }
@@ -252,6 +262,19 @@ public sealed class SsaBuilder
         }
     }
 
+    bool _deferRemoval, _deferred;
+
+    /// <summary>Drops the parameters of <paramref name="b"/> that became aliases, and their arguments on every incoming edge.</summary>
+    void RemoveAliasedParams(Block b)
+    {
+        _deferred = false;
+        var ps = _f.BlockParams(b);
+        Span<bool> remove = ps.Length <= 256 ? stackalloc bool[ps.Length] : new bool[ps.Length];
+        for (int k = 0; k < ps.Length; k++) remove[k] = _f.ValueInfo(ps[k]).Kind == ValueKind.Alias;
+        _f.RemoveBlockParams(b, remove);
+        for (int e = _predHead[b.Index]; e >= 0; e = _predNext[e]) _f.RemoveTargetArgs(_predInst[e], _predTarget[e], remove);
+    }
+
     Value RemoveIfTrivial(Value param, Block b, int var)
     {
         int index = _f.ValueInfo(param).Num;
@@ -264,6 +287,12 @@ public sealed class SsaBuilder
             same = arg;
         }
         if (!same.IsValid) same = Zero(b, var);
+        if (_deferRemoval && !IsSealed(b))
+        {
+            _f.ChangeToAlias(param, same);
+            _deferred = true;
+            return same;
+        }
         _f.RemoveBlockParam(b, index);
         for (int e = _predHead[b.Index]; e >= 0; e = _predNext[e]) _f.RemoveTargetArg(_predInst[e], _predTarget[e], index);
         _f.ChangeToAlias(param, same);
