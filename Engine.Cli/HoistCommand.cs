@@ -8,9 +8,16 @@ public static class HoistCommand
 {
     public static RootCommand Build() => new("Hoist: a WebAssembly runtime for .NET")
     {
+        RunCommand.Create(),
         ValidateCommand.Create(),
         WastCommand.Create(),
+        ObjdumpCommand.Create(),
+        SettingsCommand.Create(),
     };
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    public static int Run(string[] args)
+    {
+        var root = Build();
+        return root.Parse(RunCommand.SeparateProgramArguments(root, args)).Invoke();
+    }
 }

@@ -39,20 +39,39 @@ public static class FrontEnd
     public static (byte[] Binary, WasmModule Module) LoadFile(string path)
     {
         byte[] raw = File.ReadAllBytes(path);
-        byte[] binary = IsBinary(raw) ? raw : TextToBinaryFromBytes(raw, path);
+        if (IsBinary(raw))
+        {
+            var decoded = Decode(raw, path);
+            Validate(decoded, path);
+            return (raw, decoded);
+        }
+        var text = WatParser.ParseModule(raw, path);
+        byte[] binary = Encode(text);
         var module = Decode(binary, path);
-        Validate(module, path);
+        try { Validate(module, path); }
+        catch (WasmException e) when (ToText(e, module, text.TextSource) is { } atText) { throw atText; }
         return (binary, module);
     }
 
-    static byte[] TextToBinaryFromBytes(byte[] raw, string path)
+    /// <summary>
+    /// The same error at its text position, when it lies in a function body of a module parsed from
+    /// text (the validator reports offsets in the encoded binary); null when there is no better place.
+    /// </summary>
+    public static WasmException? ToText(WasmException e, WasmModule decoded, TextSourceMap? map)
     {
-        string text;
-        try { text = new System.Text.UTF8Encoding(false, true).GetString(raw); }
-        catch (System.Text.DecoderFallbackException e)
+        if (map is null || e.Location.Offset < 0) return null;
+        var code = decoded.Code;
+        for (int i = 0; i < code.Count; i++)
         {
-            throw new MalformedException("malformed UTF-8 encoding", SourceLocation.AtOffset(e.Index, path));
+            long start = code[i].BodyOffset;
+            if (e.Location.Offset < start || e.Location.Offset >= start + code[i].Code.Length) continue;
+            if (map.Locate(i, (int)(e.Location.Offset - start)) is not { } at) return null;
+            return e switch
+            {
+                ValidationException => new ValidationException(e.Message, at),
+                _ => new MalformedException(e.Message, at, e),
+            };
         }
-        return TextToBinary(text, path);
+        return null;
     }
 }

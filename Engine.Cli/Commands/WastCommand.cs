@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hoist.Runtime;
 using Hoist.Runtime.Wast;
 
 namespace Hoist.Cli.Commands;
@@ -14,16 +15,18 @@ public static class WastCommand
         var paths = new Argument<string[]>("FILES_OR_DIRS") { Description = ".wast files, or directories searched for them", Arity = ArgumentArity.OneOrMore };
         var validateOnly = new Option<bool>("--validate-only") { Description = "check modules, assert_malformed and assert_invalid; count execution directives as skipped" };
         var json = new Option<string?>("--json") { Description = "write a JSON report to this file", HelpName = "REPORT" };
-        var command = new Command("wast", "Run WebAssembly spec scripts (.wast).") { paths, validateOnly, json };
+        var strategy = StrategyOption.Create();
+        var command = new Command("wast", "Run WebAssembly spec scripts (.wast).") { paths, validateOnly, json, strategy };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             string[] inputs = parse.GetValue(paths)!;
             foreach (string p in inputs)
                 if (!File.Exists(p) && !Directory.Exists(p)) throw new CliUsageException($"{p}: no such file or directory");
-            if (!parse.GetValue(validateOnly))
-                throw new CliUsageException("executing scripts needs an engine, which is not built yet: use --validate-only");
-
-            var runner = new WastRunner(new WastOptions { ValidateOnly = true });
+            var runner = new WastRunner(new WastOptions
+            {
+                ValidateOnly = parse.GetValue(validateOnly),
+                Config = new Config { Strategy = parse.GetValue(strategy) },
+            });
             var report = runner.Run(inputs, file =>
             {
                 foreach (var failure in file.Failures) Console.Out.WriteLine(failure);

@@ -11,8 +11,11 @@ namespace Hoist.Wasm.Text;
 /// </summary>
 public static class WastParser
 {
-    public static WastScript Parse(string text, string? file = null) =>
-        new WastScriptParser(WatLexer.Tokenize(text, file)).Run();
+    public static WastScript Parse(string text, string? file = null)
+    {
+        var tokens = WatLexer.Tokenize(text, file, out var annotations);
+        return new WastScriptParser(tokens, annotations).Run();
+    }
 
     /// <summary>Parses a script from its bytes (UTF-8; invalid bytes are reported, never replaced).</summary>
     public static WastScript Parse(ReadOnlySpan<byte> utf8, string? file = null) => Parse(WatStrings.DecodeSource(utf8), file);
@@ -20,7 +23,7 @@ public static class WastParser
     public static WastScript ParseFile(string path) => Parse(File.ReadAllBytes(path), path);
 }
 
-internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
+internal sealed class WastScriptParser(WatTokens tokens, IReadOnlyList<WatAnnotation> annotations) : WatCursor(tokens, 0)
 {
     static readonly HashSet<string> s_moduleFields = new(StringComparer.Ordinal)
     {
@@ -99,6 +102,44 @@ internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
                 ExpectRParen();
                 return new WastAssertExhaustion(line, col, action, message);
             }
+            case "assert_suspension":
+            {
+                Pos++;
+                var action = ParseAction();
+                string message = ParseName();
+                ExpectRParen();
+                return new WastAssertSuspension(line, col, action, message);
+            }
+            case "thread":
+            {
+                Pos++;
+                string? id = OptionalId();
+                var shared = new List<string>();
+                while (AtList("shared"))
+                {
+                    EnterList();
+                    if (!AtList("module")) throw Unexpected();
+                    EnterList();
+                    shared.Add(OptionalId() ?? throw Unexpected());
+                    ExpectRParen();
+                    ExpectRParen();
+                }
+                var commands = new List<WastCommand>();
+                while (AtLParen)
+                {
+                    CheckNesting();
+                    commands.Add(ParseCommand());
+                }
+                ExpectRParen();
+                return new WastThread(line, col, id, shared, commands);
+            }
+            case "wait":
+            {
+                Pos++;
+                string? id = OptionalId();
+                ExpectRParen();
+                return new WastWait(line, col, id);
+            }
             case "assert_exception":
             {
                 Pos++;
@@ -165,7 +206,7 @@ internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
         var at = T.Location(open);
         try
         {
-            return new WastTextModule(at.Line, at.Column, WatModuleParser.Parse(T, start, end, id), null);
+            return new WastTextModule(at.Line, at.Column, WatModuleParser.Parse(T, start, end, id, annotations), null);
         }
         catch (MalformedException e)
         {
@@ -205,6 +246,7 @@ internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
     /// </summary>
     WastValue ParseValue(bool expected)
     {
+        CheckNesting();
         ExpectLParen();
         if (Kind != TokenKind.Keyword) throw Unexpected();
         string head = T.Text(Pos).ToString();
@@ -284,7 +326,10 @@ internal sealed class WastScriptParser(WatTokens tokens) : WatCursor(tokens, 0)
             Pos++;
             return h;
         }
-        return HeapType.Concrete(ParseU32());
+        int at = Pos;
+        uint index = ParseU32();
+        if (index > int.MaxValue) throw Error("constant out of range", at);
+        return HeapType.Concrete(index);
     }
 
     MalformedException OutOfRange() => Error("constant out of range", Pos - 1);

@@ -74,3 +74,13 @@ public sealed record WastAssertMalformed(int Line, int Column, WastModule Module
 /// <summary><c>assert_invalid</c> (and <c>assert_invalid_custom</c> when <see cref="Custom"/>).</summary>
 public sealed record WastAssertInvalid(int Line, int Column, WastModule Module, string Message, bool Custom = false) : WastCommand(Line, Column);
 public sealed record WastAssertUnlinkable(int Line, int Column, WastModule Module, string Message) : WastCommand(Line, Column);
+
+/// <summary>
+/// <c>(thread $id (shared (module $m))* command*)</c> (threads proposal scripts): commands run on their own
+/// thread, which sees the named modules of the enclosing script.
+/// </summary>
+public sealed record WastThread(int Line, int Column, string? Id, IReadOnlyList<string> SharedModules, IReadOnlyList<WastCommand> Commands) : WastCommand(Line, Column);
+/// <summary><c>(wait $id)</c>: waits for a <see cref="WastThread"/> to finish.</summary>
+public sealed record WastWait(int Line, int Column, string? ThreadId) : WastCommand(Line, Column);
+/// <summary><c>(assert_suspension action "message")</c> (stack switching): the action must suspend to the host.</summary>
+public sealed record WastAssertSuspension(int Line, int Column, WastAction Action, string Message) : WastCommand(Line, Column);

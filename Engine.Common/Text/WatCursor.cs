@@ -165,6 +165,16 @@ internal abstract class WatCursor(WatTokens tokens, int position)
         _ => null,
     };
 
+    /// <summary>
+    /// Called on entry to every recursive parse step: input nested deeper than the stack allows is
+    /// reported as malformed instead of overflowing the stack (which no handler could catch).
+    /// </summary>
+    protected void CheckNesting()
+    {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error("nesting too deep");
+    }
+
     /// <summary>At a <c>(</c>: the index after its matching <c>)</c>.</summary>
     protected int AfterList(int open)
     {

@@ -24,7 +24,8 @@ public static class WatKeywords
         "nullref", "nullfuncref", "nullexternref", "nullexnref", "inf", "nan", "nan:canonical", "nan:arithmetic",
         "binary", "quote", "definition", "instance", "register", "invoke", "get", "either",
         "assert_return", "assert_trap", "assert_exhaustion", "assert_exception", "assert_malformed",
-        "assert_invalid", "assert_unlinkable", "assert_malformed_custom", "assert_invalid_custom",
+        "assert_invalid", "assert_unlinkable", "assert_malformed_custom", "assert_invalid_custom", "assert_suspension",
+        "thread", "wait",
     };
     static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_vocabularyLookup =
         s_vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -2,10 +2,10 @@ namespace Hoist.Wasm.Text;
 
 /// <summary>
 /// An annotation <c>(@id ...)</c> the lexer skipped: its id, its source span (from <c>(</c> to after
-/// the matching <c>)</c>) and the index of the token that follows it, so a parser that cares about
-/// one (<c>@custom</c>, <c>@name</c>) can find where it stood.
+/// the matching <c>)</c>), where its contents start (after the id), and the index of the token that
+/// follows it, so a parser that cares about one (<c>@custom</c>, <c>@name</c>) can find where it stood.
 /// </summary>
-public readonly record struct WatAnnotation(string Id, int Start, int End, int NextToken);
+public readonly record struct WatAnnotation(string Id, int Start, int ContentStart, int End, int NextToken);
 
 /// <summary>
 /// The text-format lexer: turns source text into <see cref="WatTokens"/>. Whitespace, line comments
@@ -34,7 +34,7 @@ public sealed class WatLexer
     int _parenDepth;
     // Depth of parentheses inside the annotation being skipped (0 = not in an annotation).
     int _annotationDepth;
-    int _annotationStart;
+    int _annotationStart, _annotationContent;
     string _annotationId = "";
     List<WatAnnotation>? _annotations;
 
@@ -117,7 +117,7 @@ public sealed class WatLexer
         {
             _pos++;
             if (--_annotationDepth == 0)
-                (_annotations ??= new()).Add(new WatAnnotation(_annotationId, _annotationStart, _pos, _count));
+                (_annotations ??= new()).Add(new WatAnnotation(_annotationId, _annotationStart, _annotationContent, _pos, _count));
             return;
         }
         if (_parenDepth > 0) _tokens[_parens[--_parenDepth]].Match = _count;
@@ -157,6 +157,7 @@ public sealed class WatLexer
             p = q;
         }
         _annotationStart = start;
+        _annotationContent = p;
         _annotationId = id;
         _annotationDepth = 1;
         _pos = p;

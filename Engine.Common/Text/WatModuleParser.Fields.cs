@@ -10,6 +10,8 @@ namespace Hoist.Wasm.Text;
 internal sealed partial class WatModuleParser
 {
     readonly WasmWriter _body = new(1024);
+    /// <summary>(body offset, token index) of each opcode of the function being parsed.</summary>
+    readonly List<int> _bodyMap = new();
     readonly List<ValType> _localTypes = new();
 
     void ParseImport()
@@ -94,14 +96,32 @@ internal sealed partial class WatModuleParser
         RecordLocalNames(index);
 
         _body.Clear();
+        _bodyMap.Clear();
         _labels.Clear();
         _labels.Add(null);  // the function body is a block
         ParseExpression(_body);
         _labels.Clear();
+        _bodyMap.Add(_body.Length);
+        _bodyMap.Add(Pos);  // the function's closing parenthesis stands for its final `end`
         _body.Byte(0x0B);
         ExpectRParen();
         _m.Code.Add(new FunctionBody(GroupLocals(), _body.ToArray()));
+        RecordSourceMap();
         _locals.Clear();
+    }
+
+    void RecordSourceMap()
+    {
+        _m.TextSource ??= new TextSourceMap(T.File);
+        var triples = new int[_bodyMap.Count / 2 * 3];
+        for (int i = 0, j = 0; i < _bodyMap.Count; i += 2, j += 3)
+        {
+            var at = T.Location(_bodyMap[i + 1]);
+            triples[j] = _bodyMap[i];
+            triples[j + 1] = at.Line;
+            triples[j + 2] = at.Column;
+        }
+        _m.TextSource.AddFunction(triples);
     }
 
     void RecordLocalNames(uint funcIndex)
@@ -204,7 +224,8 @@ internal sealed partial class WatModuleParser
             ExpectRParen();
             ulong count = (ulong)segment.Count;
             _m.Tables.Add(new TableDef(new TableType(elementType, new Limits(count, count, is64)), null));
-            _m.Elements.Add(segment with { Mode = SegmentMode.Active, TableIndex = index, Offset = ConstZero(is64) });
+            // The segment has the table's element type, whether its items were written as indices or expressions.
+            _m.Elements.Add(segment with { Mode = SegmentMode.Active, Type = elementType, TableIndex = index, Offset = ConstZero(is64) });
             return;
         }
         var limits = ParseLimits(is64);

@@ -37,16 +37,27 @@ internal sealed partial class WatModuleParser
             if (Kind != TokenKind.Keyword) return;
             if (!WatKeywords.TryGetOpcode(T.Text(Pos), out var op)) throw Unexpected();
             if (op is Opcode.End or Opcode.Else or Opcode.Catch or Opcode.CatchAll or Opcode.Delegate) return;
+            int at = Pos;
             Pos++;
             if (op is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try) ParsePlainBlock(op, code);
             else
             {
                 var imm = ImmediateBuffer();
                 op = ParseImmediates(op, imm);
-                code.Opcode(op);
+                Emit(code, op, at);
                 code.Bytes(imm.WrittenSpan);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes an opcode; in a function body, also records which token it came from (the text source map
+    /// that turns binary offsets of errors back into line:column).
+    /// </summary>
+    void Emit(WasmWriter code, Opcode op, int token)
+    {
+        if (ReferenceEquals(code, _body)) { _bodyMap.Add(code.Length); _bodyMap.Add(token); }
+        code.Opcode(op);
     }
 
     WasmWriter ImmediateBuffer()
@@ -60,8 +71,10 @@ internal sealed partial class WatModuleParser
     /// <summary><c>block|loop|if|try_table|try label? blocktype ... end label?</c>, after the keyword.</summary>
     void ParsePlainBlock(Opcode op, WasmWriter code)
     {
+        CheckNesting();
+        int at = Pos - 1;
         string? label = OptionalId();
-        code.Opcode(op);
+        Emit(code, op, at);
         ParseBlockType(code);
         if (op == Opcode.TryTable) ParseCatchClauses(code);
         _labels.Add(label);
@@ -72,7 +85,7 @@ internal sealed partial class WatModuleParser
             Pos++;
             CheckEndLabel(label);
             // An empty else branch is not encoded (as wat2wasm and the reference encoder do).
-            if (!AtKeyword("end")) code.Opcode(Opcode.Else);
+            if (!AtKeyword("end")) Emit(code, Opcode.Else, Pos);
             ParseInstructions(code);
         }
         else if (op == Opcode.Try)
@@ -82,7 +95,7 @@ internal sealed partial class WatModuleParser
             {
                 Pos++;
                 anyCatch = true;
-                code.Opcode(Opcode.Catch);
+                Emit(code, Opcode.Catch, Pos);
                 code.U32(ParseIndex(_tags));
                 ParseInstructions(code);
             }
@@ -90,7 +103,7 @@ internal sealed partial class WatModuleParser
             {
                 Pos++;
                 anyCatch = true;
-                code.Opcode(Opcode.CatchAll);
+                Emit(code, Opcode.CatchAll, Pos);
                 ParseInstructions(code);
             }
             if (!anyCatch && AtKeyword("delegate"))
@@ -98,7 +111,7 @@ internal sealed partial class WatModuleParser
                 Pos++;
                 _depth--;
                 _labels.RemoveAt(_labels.Count - 1);
-                code.Opcode(Opcode.Delegate);
+                Emit(code, Opcode.Delegate, Pos);
                 code.U32(ParseLabel());
                 return;
             }
@@ -107,7 +120,7 @@ internal sealed partial class WatModuleParser
         CheckEndLabel(label);
         _depth--;
         _labels.RemoveAt(_labels.Count - 1);
-        code.Opcode(Opcode.End);
+        Emit(code, Opcode.End, Pos);
     }
 
     /// <summary>An optional label after <c>end</c> or <c>else</c> must repeat the block's own.</summary>
@@ -122,6 +135,7 @@ internal sealed partial class WatModuleParser
     /// <summary><c>( instr immediates folded* )</c> and the folded forms of blocks.</summary>
     void ParseFoldedInstruction(WasmWriter code)
     {
+        CheckNesting();
         int keyword = Pos + 1;
         if (T.KindAt(keyword) != TokenKind.Keyword || !WatKeywords.TryGetOpcode(T.Text(keyword), out var op)) throw Unexpected(keyword);
         Pos += 2;
@@ -130,7 +144,7 @@ internal sealed partial class WatModuleParser
             case Opcode.Block or Opcode.Loop or Opcode.TryTable:
             {
                 string? label = OptionalId();
-                code.Opcode(op);
+                Emit(code, op, keyword);
                 ParseBlockType(code);
                 if (op == Opcode.TryTable) ParseCatchClauses(code);
                 _labels.Add(label);
@@ -139,37 +153,38 @@ internal sealed partial class WatModuleParser
                 _depth--;
                 _labels.RemoveAt(_labels.Count - 1);
                 Pos++;
-                code.Opcode(Opcode.End);
+                Emit(code, Opcode.End, Pos);
                 return;
             }
             case Opcode.If:
-                ParseFoldedIf(code);
+                ParseFoldedIf(code, keyword);
                 return;
             case Opcode.Try:
-                ParseFoldedTry(code);
+                ParseFoldedTry(code, keyword);
                 return;
             case Opcode.End or Opcode.Else or Opcode.Catch or Opcode.CatchAll or Opcode.Delegate:
                 throw Unexpected(keyword);
         }
         var imm = ImmediateBuffer();
         op = ParseImmediates(op, imm);
+        // The spec's operands are folded instructions only; like wasm-tools, plain ones are accepted too.
         _depth++;
-        while (AtLParen) ParseFoldedInstruction(code);
+        ParseInstructions(code);
         _depth--;
         ExpectRParen();
-        code.Opcode(op);
+        Emit(code, op, keyword);
         code.Bytes(imm.WrittenSpan);
     }
 
     /// <summary><c>(if label? blocktype folded* (then instr*) (else instr*)?)</c>: the condition is encoded first.</summary>
-    void ParseFoldedIf(WasmWriter code)
+    void ParseFoldedIf(WasmWriter code, int keyword)
     {
         string? label = OptionalId();
         var blockType = ImmediateBuffer();
         ParseBlockType(blockType);
         _depth++;
         while (AtLParen && !AtList("then")) ParseFoldedInstruction(code);
-        code.Opcode(Opcode.If);
+        Emit(code, Opcode.If, keyword);
         code.Bytes(blockType.WrittenSpan);
         if (!AtList("then")) throw Unexpected();
         EnterList();
@@ -179,24 +194,24 @@ internal sealed partial class WatModuleParser
         if (AtList("else"))
         {
             EnterList();
-            if (!AtRParen) code.Opcode(Opcode.Else);
+            if (!AtRParen) Emit(code, Opcode.Else, Pos);
             ParseExpression(code);
             Pos++;
         }
         _labels.RemoveAt(_labels.Count - 1);
         _depth--;
         ExpectRParen();
-        code.Opcode(Opcode.End);
+        Emit(code, Opcode.End, Pos);
     }
 
     /// <summary>
     /// Legacy <c>(try label? blocktype (do instr*) (catch x instr*)* (catch_all instr*)?)</c> or
     /// <c>(try label? blocktype (do instr*) (delegate l))</c>.
     /// </summary>
-    void ParseFoldedTry(WasmWriter code)
+    void ParseFoldedTry(WasmWriter code, int keyword)
     {
         string? label = OptionalId();
-        code.Opcode(Opcode.Try);
+        Emit(code, Opcode.Try, keyword);
         ParseBlockType(code);
         _labels.Add(label);
         _depth++;
@@ -209,7 +224,7 @@ internal sealed partial class WatModuleParser
         {
             EnterList();
             anyCatch = true;
-            code.Opcode(Opcode.Catch);
+            Emit(code, Opcode.Catch, Pos);
             code.U32(ParseIndex(_tags));
             ParseExpression(code);
             Pos++;
@@ -218,7 +233,7 @@ internal sealed partial class WatModuleParser
         {
             EnterList();
             anyCatch = true;
-            code.Opcode(Opcode.CatchAll);
+            Emit(code, Opcode.CatchAll, Pos);
             ParseExpression(code);
             Pos++;
         }
@@ -227,14 +242,14 @@ internal sealed partial class WatModuleParser
         if (!anyCatch && AtList("delegate"))
         {
             EnterList();
-            code.Opcode(Opcode.Delegate);
+            Emit(code, Opcode.Delegate, Pos);
             code.U32(ParseLabel());
             ExpectRParen();
             ExpectRParen();
             return;
         }
         ExpectRParen();
-        code.Opcode(Opcode.End);
+        Emit(code, Opcode.End, Pos);
     }
 
     /// <summary>
@@ -425,6 +440,7 @@ internal sealed partial class WatModuleParser
                 w.U32(ParseIndex(_types));
                 break;
             case ImmediateKind.Data:
+                _dataIndexUsed = true;
                 w.U32(ParseIndex(_datas));
                 break;
             case ImmediateKind.Elem:
@@ -436,6 +452,7 @@ internal sealed partial class WatModuleParser
             case ImmediateKind.DataMemory:
             {
                 // memory.init memidx? dataidx
+                _dataIndexUsed = true;
                 uint memory = IndexAt(Pos + 1) ? ParseIndex(_memories) : 0;
                 w.U32(ParseIndex(_datas));
                 w.U32(memory);
@@ -465,6 +482,7 @@ internal sealed partial class WatModuleParser
                 break;
             }
             case ImmediateKind.TypeData:
+                _dataIndexUsed = true;
                 w.U32(ParseIndex(_types));
                 w.U32(ParseIndex(_datas));
                 break;

@@ -252,18 +252,13 @@ internal sealed partial class WatModuleParser
         Forbid,
     }
 
-    /// <summary>
-    /// Parses <c>(param ...)* (result ...)*</c> into <see cref="_params"/> and <see cref="_results"/>;
-    /// returns whether any clause was present.
-    /// </summary>
-    bool ParseSignature(ParamIds ids)
+    /// <summary>Parses <c>(param ...)* (result ...)*</c> into <see cref="_params"/> and <see cref="_results"/>.</summary>
+    void ParseSignature(ParamIds ids)
     {
         _params.Clear();
         _results.Clear();
-        bool any = false;
         while (AtList("param"))
         {
-            any = true;
             EnterList();
             if (Kind is TokenKind.Id or TokenKind.EmptyId)
             {
@@ -285,19 +280,18 @@ internal sealed partial class WatModuleParser
         }
         while (AtList("result"))
         {
-            any = true;
             EnterList();
             while (!AtRParen) _results.Add(ParseValType());
             ExpectRParen();
         }
-        return any;
     }
 
     /// <summary>
-    /// A type use: <c>(type x)? (param ...)* (result ...)*</c>. With <c>(type x)</c>, any inline signature
-    /// must be x's ("inline function type"); without it, the signature's plain function type is found or
-    /// appended. The signature is left in <see cref="_params"/>/<see cref="_results"/> when given inline.
-    /// <paramref name="explicitType"/> tells whether <c>(type x)</c> was written.
+    /// A type use: <c>(type x)? (param ...)* (result ...)*</c>. With <c>(type x)</c>, a non-empty inline
+    /// signature must be x's ("inline function type"; an empty one is not checked, as in the reference
+    /// interpreter); without it, the signature's plain function type is found or appended. The signature
+    /// is left in <see cref="_params"/>/<see cref="_results"/>. <paramref name="explicitType"/> tells
+    /// whether <c>(type x)</c> was written, <paramref name="inlineSignature"/> whether the inline one is non-empty.
     /// </summary>
     uint ParseTypeUse(ParamIds ids, out bool explicitType, out bool inlineSignature)
     {
@@ -311,7 +305,8 @@ internal sealed partial class WatModuleParser
             ExpectRParen();
         }
         explicitType = typeToken >= 0;
-        inlineSignature = ParseSignature(ids);
+        ParseSignature(ids);
+        inlineSignature = _params.Count > 0 || _results.Count > 0;
         // A clause out of order is a syntax error, reported before any mismatch.
         if (AtList("param") || AtList("type")) throw Unexpected();
         if (!explicitType) return InternFuncType();

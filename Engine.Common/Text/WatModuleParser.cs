@@ -47,14 +47,19 @@ internal sealed partial class WatModuleParser : WatCursor
     /// Parses the module fields from token <paramref name="start"/> up to (not including) token
     /// <paramref name="end"/>, which is the module's <c>)</c> or the end of input.
     /// </summary>
-    public static WasmModule Parse(WatTokens tokens, int start, int end, string? moduleName)
+    public static WasmModule Parse(WatTokens tokens, int start, int end, string? moduleName, IReadOnlyList<WatAnnotation>? annotations = null)
     {
         var p = new WatModuleParser(tokens, start, end);
         if (moduleName is not null) p._names.ModuleName = moduleName;
         p.BindIds();
+        if (annotations is not null)
+        {
+            p._annotations = annotations;
+            p.ProcessAnnotations();
+        }
         p.ParseTypeFields();
         p.ParseOtherFields();
-        p.FinishNames();
+        p.Finish();
         return p._m;
     }
 
@@ -68,15 +73,16 @@ internal sealed partial class WatModuleParser : WatCursor
         {
             if (T.KindAt(p) != TokenKind.LParen) throw Unexpected(p);
             int next = AfterList(p);
+            _fieldStarts.Add(p);
             var keyword = KeywordAt(p + 1);
             switch (keyword)
             {
                 case "type":
-                    BindType(p);
+                    BindDefinition(_types, p + 2);
                     break;
                 case "rec":
                     for (int q = p + 2; T.KindAt(q) == TokenKind.LParen; q = AfterList(q))
-                        if (T.IsKeyword(q + 1, "type")) BindType(q);
+                        if (T.IsKeyword(q + 1, "type")) BindDefinition(_types, q + 2);
                     break;
                 case "import":
                 {
@@ -145,12 +151,9 @@ internal sealed partial class WatModuleParser : WatCursor
     {
         string? id = T.KindAt(idToken) == TokenKind.Id ? T.IdName(idToken) : null;
         if (!space.TryAdd(id, out uint index)) throw Error("duplicate " + space.DuplicateWord, idToken);
-        if (id is not null && space == _funcs) _names.FunctionNames[index] = id;
-    }
-
-    void BindType(int open)
-    {
-        BindDefinition(_types, open + 2);
+        if (space != _funcs) return;
+        _funcKeywords[idToken - 1] = index;
+        if (id is not null) _names.FunctionNames[index] = id;
     }
 
     // ---- Pass 2 and 3 drivers ----
@@ -188,8 +191,13 @@ internal sealed partial class WatModuleParser : WatCursor
         }
     }
 
-    void FinishNames()
+    /// <summary>Set by instructions that name a data segment: the binary form then needs a data count.</summary>
+    bool _dataIndexUsed;
+
+    void Finish()
     {
+        // As wat2wasm does, the data count is declared when code refers to data segments by index.
+        if (_dataIndexUsed) _m.DataCount = (uint)_m.Data.Count;
         if (_names.ModuleName is not null || _names.FunctionNames.Count > 0 || _names.LocalNames.Count > 0)
             _m.Names = _names;
         _m.InvalidateIndexSpaces();

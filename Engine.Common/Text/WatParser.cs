@@ -9,7 +9,11 @@ namespace Hoist.Wasm.Text;
 public static class WatParser
 {
     /// <summary>Parses a .wat module; <paramref name="file"/> names it in error locations.</summary>
-    public static WasmModule ParseModule(string text, string? file = null) => ParseModule(WatLexer.Tokenize(text, file));
+    public static WasmModule ParseModule(string text, string? file = null)
+    {
+        var tokens = WatLexer.Tokenize(text, file, out var annotations);
+        return ParseModule(tokens, annotations);
+    }
 
     /// <summary>Parses a .wat module from its bytes (UTF-8; invalid bytes are reported, never replaced).</summary>
     public static WasmModule ParseModule(ReadOnlySpan<byte> utf8, string? file = null) => ParseModule(WatStrings.DecodeSource(utf8), file);
@@ -20,7 +24,7 @@ public static class WatParser
     /// </summary>
     public static WasmModule ParseQuoted(string text, string? file = null) => ParseModule(text, file);
 
-    static WasmModule ParseModule(WatTokens tokens)
+    static WasmModule ParseModule(WatTokens tokens, IReadOnlyList<WatAnnotation> annotations)
     {
         if (tokens.KindAt(0) == TokenKind.LParen && tokens.IsKeyword(1, "module"))
         {
@@ -29,10 +33,10 @@ public static class WatParser
             int start = 2;
             string? name = null;
             if (tokens.KindAt(start) == TokenKind.Id) name = tokens.IdName(start++);
-            var module = WatModuleParser.Parse(tokens, start, close, name);
+            var module = WatModuleParser.Parse(tokens, start, close, name, annotations);
             if (tokens.KindAt(close + 1) != TokenKind.Eof) throw new MalformedException("unexpected token", tokens.Location(close + 1));
             return module;
         }
-        return WatModuleParser.Parse(tokens, 0, tokens.Count - 1, null);
+        return WatModuleParser.Parse(tokens, 0, tokens.Count - 1, null, annotations);
     }
 }

@@ -104,12 +104,6 @@ public sealed partial class FuncValidator
         SetUnreachable();
     }
 
-    ReadOnlySpan<ValType> ReturnTypes(int at)
-    {
-        if (_constMode) ValidationError.Throw(at, "constant expression required");
-        return _results;
-    }
-
     FuncType FunctionType(uint funcIndex, int at)
     {
         if (funcIndex >= (uint)_ctx.FuncTypes.Length) ValidationError.Unknown(at, "function", funcIndex);

@@ -367,7 +367,7 @@ public sealed partial class FuncValidator
             case Opcode.Br: PopValues(LabelTypesOf(ref Label(op.Index, at)), at); SetUnreachable(); break;
             case Opcode.BrIf: BrIf(op.Index, at); break;
             case Opcode.BrTable: BrTable(op, at); break;
-            case Opcode.Return: PopValues(ReturnTypes(at), at); SetUnreachable(); break;
+            case Opcode.Return: PopValues(_results, at); SetUnreachable(); break;
             case Opcode.Call: Call(FunctionType(op.Index, at), at); break;
             case Opcode.CallIndirect: CallIndirect(op.Index, op.Index2, tail: false, at); break;
             case Opcode.ReturnCall: ReturnCall(FunctionType(op.Index, at), at); break;

@@ -78,6 +78,8 @@ public sealed class WasmModule
     public List<DataSegment> Data { get; } = new();
     public NameSection? Names { get; set; }
     public List<CustomSection> CustomSections { get; } = new();
+    /// <summary>For a module parsed from text: where each instruction came from (null otherwise).</summary>
+    public TextSourceMap? TextSource { get; set; }
 
     // ---- Index spaces (imports first). Computed on demand; call InvalidateIndexSpaces after edits.
 

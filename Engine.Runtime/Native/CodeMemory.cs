@@ -15,6 +15,9 @@ public sealed unsafe class CodeMemory : IDisposable
     nint _base;
     readonly nuint _mapped;
 
+    /// <summary>Writes the code into the still-writable pages, knowing the address they will run at.</summary>
+    public delegate void Writer(Span<byte> code, nint address);
+
     /// <summary>Copies <paramref name="code"/> into fresh pages and makes them read+execute.</summary>
     public CodeMemory(ReadOnlySpan<byte> code)
     {
@@ -23,6 +26,29 @@ public sealed unsafe class CodeMemory : IDisposable
         code.CopyTo(new Span<byte>((void*)_base, code.Length));
         Libc.Protect(_base, _mapped, Libc.PROT_READ | Libc.PROT_EXEC);
         Length = code.Length;
+    }
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of fresh pages, lets <paramref name="write"/> fill them (e.g. applying
+    /// absolute relocations, which need the final address), then makes them read+execute.
+    /// </summary>
+    public CodeMemory(int length, Writer write)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        _mapped = Libc.RoundUpToPage((nuint)Math.Max(length, 1));
+        _base = Libc.MapAnonymous(_mapped, Libc.PROT_READ | Libc.PROT_WRITE);
+        try
+        {
+            write(new Span<byte>((void*)_base, length), _base);
+            Libc.Protect(_base, _mapped, Libc.PROT_READ | Libc.PROT_EXEC);
+        }
+        catch
+        {
+            Libc.munmap(_base, _mapped);
+            _base = 0;
+            throw;
+        }
+        Length = length;
     }
 
     /// <summary>The address of the first code byte.</summary>

@@ -27,6 +27,19 @@ internal static partial class Libc
 
     public const int MADV_DONTNEED = 4;
 
+    [LibraryImport("libc")]
+    public static partial nint pthread_self();
+
+    /// <summary>Fills <paramref name="attr"/> (a pthread_attr_t, 56 bytes on x86-64 glibc) with the thread's attributes.</summary>
+    [LibraryImport("libc")]
+    public static partial int pthread_getattr_np(nint thread, nint attr);
+
+    [LibraryImport("libc")]
+    public static partial int pthread_attr_getstack(nint attr, out nint stackAddr, out nuint stackSize);
+
+    [LibraryImport("libc")]
+    public static partial int pthread_attr_destroy(nint attr);
+
     public static readonly nuint PageSize = (nuint)sysconf(_SC_PAGESIZE);
 
     public static nuint RoundUpToPage(nuint n) => (n + PageSize - 1) & ~(PageSize - 1);

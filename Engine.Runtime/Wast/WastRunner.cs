@@ -11,6 +11,9 @@ public sealed record WastOptions
     /// engine (instantiation, invoke, assert_return, ...) is counted as skipped.
     /// </summary>
     public bool ValidateOnly { get; init; } = true;
+
+    /// <summary>The engine that executes scripts (ignored in validate-only mode).</summary>
+    public Config Config { get; init; } = new();
 }
 
 /// <summary>
@@ -30,6 +33,8 @@ public sealed record WastOptions
 public sealed class WastRunner(WastOptions options)
 {
     public WastOptions Options { get; } = options;
+
+    readonly Lazy<Engine> _engine = new(() => new Engine(options.Config));
 
     /// <summary>Runs every <c>.wast</c> file under the given files or directories, in name order.</summary>
     public WastReport Run(IEnumerable<string> filesOrDirs, Action<WastFileResult>? onFile = null)
@@ -75,9 +80,35 @@ public sealed class WastRunner(WastOptions options)
             result.Failures.Add(new WastFailure(path, 0, "script", e.Message));
             return result;
         }
-        foreach (var command in script.Commands) RunCommand(path, command, result);
+        if (Options.ValidateOnly)
+        {
+            foreach (var command in script.Commands) RunCommand(path, command, result);
+            return result;
+        }
+        using var executor = new WastExecutor(_engine.Value, path);
+        foreach (var command in script.Commands)
+        {
+            if (command is WastAssertMalformed or WastAssertInvalid) { RunCommand(path, command, result); continue; }
+            if (executor.Run(command) is { } failure)
+                result.Failures.Add(new WastFailure(path, command.Line, KindOf(command), failure));
+            else result.Passed++;
+        }
         return result;
     }
+
+    static string KindOf(WastCommand command) => command switch
+    {
+        WastModuleCommand => "module",
+        WastModuleInstance => "module instance",
+        WastRegister => "register",
+        WastActionCommand => "action",
+        WastAssertReturn => "assert_return",
+        WastAssertTrap => "assert_trap",
+        WastAssertExhaustion => "assert_exhaustion",
+        WastAssertException => "assert_exception",
+        WastAssertUnlinkable => "assert_unlinkable",
+        _ => command.GetType().Name,
+    };
 
     void RunCommand(string path, WastCommand command, WastFileResult result)
     {

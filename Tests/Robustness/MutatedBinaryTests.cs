@@ -10,7 +10,7 @@ namespace Hoist.Tests.Robustness;
 /// must end in a valid module or a typed error, never another exception or a hang. 20,000 inputs
 /// with a fixed seed in CI; set HOIST_MUTATIONS (e.g. 1000000) for a long run.
 /// </summary>
-public class MutatedBinaryTests
+public class MutatedBinaryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void MutatedSuiteBinariesEndInAValidModuleOrATypedError()
@@ -28,6 +28,7 @@ public class MutatedBinaryTests
             Assert.Fail($"{result.Failures.Count} input(s) crashed or hung; first: #{first.Index} {first.What}\ninput: {Convert.ToHexString(first.Input)}");
         }
         Assert.Equal(iterations, result.Inputs);
+        output.WriteLine($"{result.Inputs} mutated inputs from {corpus.Count} modules: {result.Accepted} valid, {result.Rejected} typed errors, 0 crashes");
         // Both outcomes must occur, or the mutator or the corpus is broken.
         Assert.True(result.Rejected > 0 && result.Accepted > 0, $"accepted {result.Accepted}, rejected {result.Rejected}");
     }

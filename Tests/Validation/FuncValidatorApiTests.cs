@@ -135,3 +135,36 @@ public class FuncValidatorApiTests
             ModuleValidator.ValidateConstExpr(v, Const(new Code().F32(0).End()), I32, 2)).Message);
     }
 }
+
+/// <summary>Validation allocates nothing per operator once its buffers have grown.</summary>
+public class FuncValidatorAllocationTests
+{
+    [Fact]
+    public void ASecondPassOverTheSameBodiesAllocatesNothing()
+    {
+        var m = new WasmModule();
+        uint st = m.AddType(new StructType([new FieldType(I32, true), new FieldType(ValType.AnyRef, false)]));
+        uint bt = m.AddFuncType([I32], [I32]);
+        m.Memories.Add(new MemoryType(new Limits(1, null)));
+        m.Tags.Add(new TagType(m.AddFuncType([I32], [])));
+        var c = new Code();
+        for (int i = 0; i < 50; i++)
+        {
+            c.Block(Opcode.Block, I32).I32(i).BlockOfType(Opcode.Loop, bt).I32(1).Op(Opcode.I32Add).Op(Opcode.LocalTee, 0)
+                .Op(Opcode.LocalGet, 0).Op(Opcode.BrIf, 1).End()
+                .Op(Opcode.LocalGet, 0).Mem(Opcode.I32Load, 2, 8).Op(Opcode.I32Add).Op(Opcode.LocalGet, 0).BrTable(0, 0, 0, 0).End()
+                .Op(Opcode.LocalGet, 0).Heap(Opcode.RefNull, HeapType.Any).Op(Opcode.StructNew, st).Op(Opcode.StructGet, st, 0).Op(Opcode.I32Mul)
+                .Op(Opcode.Drop)
+                .TryTable(null, new CatchClause(CatchKind.CatchAll, 0, 0)).I32(1).Op(Opcode.Throw, 0).End()
+                .V128().V128().Op(Opcode.I32x4Add).Lane(Opcode.I32x4ExtractLane, 3).Op(Opcode.LocalSet, 0);
+        }
+        m.AddFunc([I32], [], c.End());
+        var ctx = ModuleValidator.ValidateModule(m);
+        var v = new FuncValidator(ctx);
+        var buffers = new OperatorBuffers();
+        ModuleValidator.ValidateFunction(ctx, 0, v, buffers);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ModuleValidator.ValidateFunction(ctx, 0, v, buffers);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
