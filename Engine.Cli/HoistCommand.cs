@@ -12,6 +12,7 @@ public static class HoistCommand
         ValidateCommand.Create(),
         WastCommand.Create(),
         ObjdumpCommand.Create(),
+        FuzzCommand.Create(),
     };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -74,10 +74,10 @@ public sealed class DiffFuzzer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var lastProgress = clock.Elapsed;
-        int iteration = 0;
+        int iteration = _settings.FirstIteration;
         bool finished = GuardedWorker.Run(worker =>
         {
-            for (; !_settings.Done(iteration, clock.Elapsed); iteration++)
+            for (; !_settings.Done(iteration - _settings.FirstIteration, clock.Elapsed); iteration++)
             {
                 worker.Beat();
                 RunOne(iteration, worker);
@@ -106,7 +106,7 @@ public sealed class DiffFuzzer : IDisposable
         var (options, profile) = Profile(iteration);
         var module = ModuleGenerator.Generate(seed, options);
         _report.Modules++;
-        string origin = $"hoist fuzz --seed {_settings.Seed}: module {iteration} (module seed {seed}, {profile} profile)";
+        string origin = $"hoist fuzz --seed {_settings.Seed} --first {iteration} --iterations 1 (module seed {seed}, {profile} profile)";
         if (Build(module) is not { } c)
         {
             _report.GeneratorBugs++;

@@ -46,19 +46,22 @@ public sealed class FuzzReport
         }
     }
 
-    public string ProgressLine() =>
-        $"{Mode}: {Modules} modules, {Calls} calls ({Returns} returned), {Failures} failures, {Elapsed.TotalSeconds:0} s";
+    string Unit => Mode == "binary" ? "inputs" : "modules";
+
+    public string ProgressLine() => Mode == "binary"
+        ? $"{Mode}: {Modules} inputs, {Failures} failures, {Elapsed.TotalSeconds:0} s"
+        : $"{Mode}: {Modules} modules, {Calls} calls ({Returns} returned), {Failures} failures, {Elapsed.TotalSeconds:0} s";
 
     public string Summary()
     {
         var s = new StringBuilder();
-        s.AppendLine($"hoist fuzz ({Mode}): {Modules} modules in {Elapsed.TotalSeconds:0.0} s on {string.Join(", ", Targets)}");
+        s.AppendLine($"hoist fuzz ({Mode}): {Modules} {Unit} in {Elapsed.TotalSeconds:0.0} s on {string.Join(", ", Targets)}");
         foreach (var n in _notes) s.AppendLine("  note: " + n);
         if (Mode == "diff")
         {
             s.AppendLine($"  calls: {Calls} ({Returns} returned, {Calls - Returns} trapped or failed)");
             var traps = Enumerable.Range(1, TrapCodes.Count - 1).Where(i => _traps[i] > 0)
-                .Select(i => $"{((TrapCode)i).Message()} {_traps[i]}").ToList();
+                .Select(i => $"{(TrapCode)i} {_traps[i]}").ToList();
             s.AppendLine("  traps by kind: " + (traps.Count == 0 ? "none" : string.Join(", ", traps)));
             if (Targets.Contains("v8")) s.AppendLine($"  compared with V8: {V8Compared} modules ({V8Unusable} V8 could not take)");
             s.AppendLine($"  generator bugs (invalid modules): {GeneratorBugs}");

@@ -6,6 +6,9 @@ public sealed record FuzzSettings
     /// <summary>The run's seed: module i is generated from <see cref="DiffFuzzer.ModuleSeed"/>(Seed, i).</summary>
     public int Seed { get; init; }
 
+    /// <summary>The first module to generate (diff mode): with <see cref="Iterations"/> = 1, replays one module of a run.</summary>
+    public int FirstIteration { get; init; }
+
     /// <summary>Stop after this many modules (or inputs, in binary mode)...</summary>
     public int? Iterations { get; init; }
 
@@ -29,6 +32,7 @@ public sealed record FuzzSettings
     public Action<FuzzReport>? Progress { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    internal bool Done(int iteration, TimeSpan elapsed) =>
-        (Iterations is int n && iteration >= n) || (Duration is { } d && elapsed >= d) || (Iterations is null && Duration is null && iteration >= 1000);
+    /// <summary>Whether a run that has done <paramref name="count"/> modules or inputs in <paramref name="elapsed"/> is over.</summary>
+    internal bool Done(int count, TimeSpan elapsed) =>
+        (Iterations is int n && count >= n) || (Duration is { } d && elapsed >= d) || (Iterations is null && Duration is null && count >= 1000);
 }

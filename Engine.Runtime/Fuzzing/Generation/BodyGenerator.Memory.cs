@@ -209,7 +209,7 @@ public sealed partial class BodyGenerator
         int k = _r.Next(100);
         if (k < 25)
         {
-            var locals = Enumerable.Range(0, _f.LocalCount).Where(i => IsSubtype(_f.LocalType(i), t)).ToList();
+            var locals = Locals.Where(i => IsSubtype(_f.LocalType(i), t)).ToList();
             if (locals.Count > 0) return Get(Pick(locals));
         }
         else if (k < 40 && GlobalOf(t) is int g)

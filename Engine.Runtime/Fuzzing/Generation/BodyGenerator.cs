@@ -121,10 +121,16 @@ public sealed partial class BodyGenerator
     /// <summary>A local a value of type <paramref name="t"/> can be stored in; made when there is none (references get a nullable local).</summary>
     int LocalFor(ValType t)
     {
-        var fitting = Enumerable.Range(0, _f.LocalCount).Where(i => IsSubtype(t, _f.LocalType(i))).ToList();
+        var fitting = Locals.Where(i => IsSubtype(t, _f.LocalType(i))).ToList();
         if (fitting.Count > 0 && (_r.Next(4) != 0 || _f.Locals.Count >= _o.MaxLocals)) return Pick(fitting);
         return NewLocal(t.IsRef ? t with { Nullable = true } : t);
     }
+
+    /// <summary>
+    /// The locals code may read and write: all but the scratch locals of <see cref="GCanon"/>, which hold raw
+    /// arithmetic results whose NaN bits the spec leaves open (reading one would make the run nondeterministic).
+    /// </summary>
+    IEnumerable<int> Locals => Enumerable.Range(0, _f.LocalCount).Where(i => i != _scratchF32 && i != _scratchF64);
 
     int NewLocal(ValType t)
     {
@@ -189,7 +195,7 @@ public sealed partial class BodyGenerator
         if (t.IsRef) return RefLeaf(t);
         if (k < 25)
         {
-            var locals = Enumerable.Range(0, _f.LocalCount).Where(i => IsSubtype(_f.LocalType(i), t)).ToList();
+            var locals = Locals.Where(i => IsSubtype(_f.LocalType(i), t)).ToList();
             if (locals.Count > 0) return Get(Pick(locals));
         }
         else if (k < 35 && GlobalOf(t) is int g)
@@ -244,7 +250,7 @@ public sealed partial class BodyGenerator
 
     GNode? Tee(ValType t, int depth)
     {
-        var exact = Enumerable.Range(0, _f.LocalCount).Where(i => _f.LocalType(i) == t).ToList();
+        var exact = Locals.Where(i => _f.LocalType(i) == t).ToList();
         int local = exact.Count > 0 && _r.Next(3) != 0 ? Pick(exact) : NewLocal(t);
         return new GOp(Opcode.LocalTee, [Expr(t, depth)], [t], new GImm { Index = local });
     }

@@ -17,6 +17,7 @@ public sealed class ModuleEmitter
     readonly Dictionary<GFunc, int> _funcIndex = new(ReferenceEqualityComparer.Instance);
     readonly WasmWriter _w = new(1024);
     readonly List<object> _labels = [];
+    bool _usesDataIndex;
 
     ModuleEmitter(GModule module)
     {
@@ -49,8 +50,9 @@ public sealed class ModuleEmitter
             m.Exports.Add(new Export(i == _g.FuelGlobal ? GModule.FuelExport : GModule.GlobalExport(i), ExternKind.Global, (uint)i));
         if (_g.Start is { } start) m.Start = (uint)FuncIndex(start);
         foreach (var e in _g.Elems) m.Elements.Add(Element(e));
-        if (_g.Datas.Count > 0) m.DataCount = (uint)_g.Datas.Count;
         foreach (var f in _g.Funcs) m.Code.Add(Body(f));
+        // The data count section when code names data segments, as the text parser does (so a printed module parses back to the same bytes).
+        if (_usesDataIndex) m.DataCount = (uint)_g.Datas.Count;
         foreach (var d in _g.Datas)
             m.Data.Add(new DataSegment(d.Mode, (uint)d.Memory, d.Offset is null ? null : ConstantExpression(d.Offset), d.Bytes));
         return m;
@@ -168,7 +170,8 @@ public sealed class ModuleEmitter
         else _w.ValType(b.Results[0]);
         _labels.Add(b);
         foreach (var n in b.Body) Node(n);
-        if (b.Else is { } els)
+        // An else arm that emits nothing (at most the parameters passing through) is the same as none, and the text parser drops it.
+        if (b.Else is { } els && !els.TrueForAll(n => n is GStacked))
         {
             _w.Opcode(Opcode.Else);
             foreach (var n in els) Node(n);
@@ -202,6 +205,7 @@ public sealed class ModuleEmitter
             case ImmediateKind.CallIndirect: _w.U32((uint)imm.Index); _w.U32((uint)imm.Index2); break;
             case ImmediateKind.Local: case ImmediateKind.Global: case ImmediateKind.Table: case ImmediateKind.Memory:
             case ImmediateKind.Type: case ImmediateKind.Data: case ImmediateKind.Elem:
+                _usesDataIndex |= op.Op.Immediates() == ImmediateKind.Data;
                 _w.U32((uint)imm.Index);
                 break;
             case ImmediateKind.MemArg:
@@ -210,6 +214,7 @@ public sealed class ModuleEmitter
                 _w.U64(imm.Offset);
                 break;
             case ImmediateKind.DataMemory: case ImmediateKind.MemoryMemory: case ImmediateKind.ElemTable: case ImmediateKind.TableTable:
+                _usesDataIndex |= op.Op.Immediates() == ImmediateKind.DataMemory;
                 _w.U32((uint)imm.Index); _w.U32((uint)imm.Index2);
                 break;
             case ImmediateKind.HeapType: _w.HeapType(imm.Heap); break;

@@ -78,13 +78,15 @@ public static class OutcomeComparer
     static bool ValueMatches(FuzzValue a, FuzzValue b, bool exactNans) =>
         a == b || (!exactNans && a.Kind == b.Kind && EdgeValues.IsNan(a.Kind, a.Bits) && EdgeValues.IsNan(b.Kind, b.Bits));
 
+    static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
+
     static string? StateDifference(FinalState a, FinalState b, bool exactNans)
     {
         for (int i = 0; i < Math.Min(a.Globals.Length, b.Globals.Length); i++)
             if (!ValueMatches(a.Globals[i], b.Globals[i], exactNans)) return $"global {i}: {a.Globals[i]} vs {b.Globals[i]}";
         for (int i = 0; i < Math.Min(a.Memories.Length, b.Memories.Length); i++)
             if (a.Memories[i] != b.Memories[i])
-                return $"memory {i}: {a.Memories[i].Pages} pages sha256 {a.Memories[i].Sha256[..16]} vs {b.Memories[i].Pages} pages sha256 {b.Memories[i].Sha256[..16]}";
+                return $"memory {i}: {a.Memories[i].Pages} pages sha256 {Short(a.Memories[i].Sha256)} vs {b.Memories[i].Pages} pages sha256 {Short(b.Memories[i].Sha256)}";
         for (int i = 0; i < Math.Min(a.Tables.Length, b.Tables.Length); i++)
             if (!a.Tables[i].Elements.AsSpan().SequenceEqual(b.Tables[i].Elements)) return $"table {i}: {a.Tables[i]} vs {b.Tables[i]}";
         if (a.Globals.Length != b.Globals.Length || a.Memories.Length != b.Memories.Length || a.Tables.Length != b.Tables.Length)

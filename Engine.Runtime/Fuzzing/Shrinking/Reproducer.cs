@@ -41,7 +41,7 @@ public static class Reproducer
         {
             if (r.Final is not { } f) continue;
             s.AppendLine($";; final state on {r.Target}: globals [{string.Join(' ', f.Globals)}]"
-                + $" memories [{string.Join(' ', f.Memories.Select(m => $"{m.Pages}p:{m.Sha256[..12]}"))}]"
+                + $" memories [{string.Join(' ', f.Memories.Select(m => $"{m.Pages}p:{m.Sha256[..Math.Min(12, m.Sha256.Length)]}"))}]"
                 + $" tables [{string.Join(' ', f.Tables.Select(t => t.ToString()))}]");
         }
         s.Append(WatPrinter.Print(FrontEnd.Decode(c.Binary)));

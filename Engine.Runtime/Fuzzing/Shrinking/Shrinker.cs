@@ -9,6 +9,7 @@ namespace Hoist.Runtime.Fuzzing;
 /// one of their own operands, unwraps blocks, zeroes constants and arguments, empties segments.
 /// </summary>
 /// <remarks>
+/// An edit that leaves the binary and the calls as they were is skipped, so an accepted edit always makes progress.
 /// Every edit is made on a copy and kept only if the <c>reproduces</c> predicate (encode, validate, run, same
 /// failure signature) says so; an edit that makes the module invalid or unencodable is simply not kept, so the
 /// edits need not be type-correct by construction (most are). Edit sites are numbered in a fixed traversal
@@ -50,14 +51,23 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
     bool Pass(ref GModule current, Edit edit)
     {
         bool any = false;
+        byte[]? currentBinary = TryEncode(current);
         for (int site = 0; !OutOfTime; )
         {
             var candidate = current.Clone();
             if (!edit(candidate, site)) break;
+            byte[]? binary = TryEncode(candidate);
+            // An edit that changes nothing in the binary (or breaks it) is no progress: skip it.
+            if (binary is null || (currentBinary is not null && binary.AsSpan().SequenceEqual(currentBinary) && SameCalls(candidate, current)))
+            {
+                site++;
+                continue;
+            }
             Attempts++;
             if (reproduces(candidate))
             {
                 current = candidate;
+                currentBinary = binary;
                 Accepted++;
                 any = true;   // the same site number now names the next place
             }
@@ -65,6 +75,16 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
         }
         return any;
     }
+
+    static byte[]? TryEncode(GModule m)
+    {
+        try { return ModuleEmitter.Encode(m); }
+        catch (EmitException) { return null; }
+    }
+
+    static bool SameCalls(GModule a, GModule b) =>
+        a.Calls.Count == b.Calls.Count && a.Calls.Zip(b.Calls).All(p => p.First.Args.AsSpan().SequenceEqual(p.Second.Args)
+            && a.Funcs.IndexOf(p.First.Func) == b.Funcs.IndexOf(p.Second.Func));
 
     // ---- Edits
 
@@ -90,13 +110,17 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
     /// <summary>Replaces a body by constants of its results (or <c>unreachable</c> when a result has no constant).</summary>
     static bool StubFunction(GModule m, int site)
     {
-        if (site >= m.Funcs.Count) return false;
-        var f = m.Funcs[site];
-        var stub = Constants(f.Type.Results) ?? [new GOp(Opcode.Unreachable, [], f.Type.Results)];
-        if (f.Body.Count == stub.Count && f.Body.Zip(stub).All(p => p.First is GConst or GOp { Op: Opcode.Unreachable or Opcode.RefNull })) return true;
-        f.Body.Clear();
-        f.Body.AddRange(stub);
-        return true;
+        int k = 0;
+        foreach (var f in m.Funcs)
+        {
+            var stub = Constants(f.Type.Results) ?? [new GOp(Opcode.Unreachable, [], f.Type.Results)];
+            bool stubbed = f.Body.Count == stub.Count && f.Body.All(n => n is GConst or GOp { Op: Opcode.Unreachable or Opcode.RefNull });
+            if (stubbed || k++ != site) continue;
+            f.Body.Clear();
+            f.Body.AddRange(stub);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Removes a node that leaves nothing (a statement), wherever it is.</summary>
@@ -138,7 +162,7 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
     static List<List<GNode>> Alternatives(GNode node)
     {
         var result = new List<List<GNode>>();
-        if (node is not GConst && Constants(node.Results) is { } constants) result.Add(constants);
+        if (node is not (GConst or GOp { Op: Opcode.RefNull }) && Constants(node.Results) is { } constants) result.Add(constants);
         if (node is GBlock { Params.Length: 0 } b)
         {
             var inputs = b.Inputs.Select(n => (GNode)new GOp(Opcode.Drop, [n], [])).ToList();   // an if's condition, dropped
