@@ -8,10 +8,23 @@ public sealed partial class BodyGenerator
     GOp Call(GFunc callee, int depth) =>
         new(Opcode.Call, Values(callee.Type.Params, depth), callee.Type.Results, new GImm { Target = callee });
 
+    GOp CallImport(HostImport import, int depth) =>
+        new(Opcode.Call, Values(import.Type.Params, depth), import.Type.Results, new GImm { Target = import });
+
     GNode? CallExpr(ValType t, int depth)
     {
+        var imports = _m.Imports.Where(i => i.Type.Results is [var r] && r == t).ToList();
+        if (imports.Count > 0 && _r.Next(4) == 0) return CallImport(Pick(imports), depth);
         var callees = Callees.Where(f => f.Type.Results is [var only] && IsSubtype(only, t)).ToList();
         return callees.Count == 0 ? null : Call(Pick(callees), depth);
+    }
+
+    /// <summary>A call statement: of a defined function, or now and then of a host function.</summary>
+    GNode? CallStatement(int depth)
+    {
+        if (_m.Imports.Count > 0 && _r.Next(5) == 0) return Discard(CallImport(Pick(_m.Imports), depth));
+        var callees = Callees.ToList();
+        return callees.Count > 0 ? Discard(Call(Pick(callees), depth)) : null;
     }
 
     /// <summary>The tables call_indirect can use: those of function references.</summary>

@@ -17,7 +17,7 @@ public sealed partial class BodyGenerator
             < 26 => SetGlobal(d),
             < 40 => _m.Memories.Count > 0 ? Store(d) : null,
             < 44 => new GOp(Opcode.Drop, [Expr(RandomType(), d)], []),
-            < 53 => Callees.ToList() is { Count: > 0 } callees ? Discard(Call(Pick(callees), d)) : null,
+            < 53 => CallStatement(d),
             < 57 => CallIndirect(null, d) is { } ci ? Discard(ci) : null,
             < 59 => CallRef(RandomResults(), d) is { } cr ? Discard(cr) : null,
             < 72 => _nesting < _o.MaxBlockNesting ? Discard(Block(RandomResults(), d)) : null,

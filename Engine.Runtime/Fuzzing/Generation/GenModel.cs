@@ -25,6 +25,8 @@ public sealed class GModule
     public const int FuelPerCall = 300;
 
     public List<GType> Types { get; } = [];
+    /// <summary>Imported host functions (<see cref="HostImport"/>): the first function indices, before <see cref="Funcs"/>.</summary>
+    public List<HostImport> Imports { get; } = [];
     public List<GFunc> Funcs { get; } = [];
     public List<GMemory> Memories { get; } = [];
     public List<GTable> Tables { get; } = [];
@@ -57,6 +59,7 @@ public sealed class GModule
         var map = new CloneMap();
         var copy = new GModule { FuelGlobal = FuelGlobal, Careful = Careful };
         copy.Types.AddRange(Types);
+        copy.Imports.AddRange(Imports);
         foreach (var f in Funcs)
         {
             var g = new GFunc(f.Type, f.TypeIndex) { Kind = f.Kind };
@@ -75,6 +78,31 @@ public sealed class GModule
         foreach (var c in Calls) copy.Calls.Add(c with { Func = (GFunc)map.Resolve(c.Func)! });
         return copy;
     }
+}
+
+/// <summary>
+/// A host function a generated module may import (module <c>host</c>), defined the same way by every target:
+/// pure integer arithmetic, so any engine computes the same result. <see cref="TypeIndex"/> is its type in the module.
+/// </summary>
+public sealed record HostImport(string Name, int TypeIndex, GType Type)
+{
+    public const string Module = "host";
+
+    /// <summary>The host functions there are: (i32, i32) → i32 and (i64, i32) → i64 compute a·31 + b (wrapping); (i32) → () does nothing.</summary>
+    public static readonly (string Name, ValType[] Params, ValType[] Results)[] Catalog =
+    [
+        ("mix32", [ValType.I32, ValType.I32], [ValType.I32]),
+        ("mix64", [ValType.I64, ValType.I32], [ValType.I64]),
+        ("sink", [ValType.I32], []),
+    ];
+
+    /// <summary>What the host function returns for these arguments (the reference every target implements).</summary>
+    public static long[] Call(string name, long[] args) => name switch
+    {
+        "mix32" => [(int)((int)args[0] * 31 + (int)args[1])],
+        "mix64" => [args[0] * 31 + (int)args[1]],
+        _ => [],
+    };
 }
 
 /// <summary>A function type (each in a rec group of its own, final: the MVP's structural types).</summary>

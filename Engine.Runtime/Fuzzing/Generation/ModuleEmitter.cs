@@ -14,7 +14,7 @@ public sealed class EmitException(string message) : Exception(message);
 public sealed class ModuleEmitter
 {
     readonly GModule _g;
-    readonly Dictionary<GFunc, int> _funcIndex = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<object, int> _funcIndex = new(ReferenceEqualityComparer.Instance);
     readonly WasmWriter _w = new(1024);
     readonly List<object> _labels = [];
     bool _usesDataIndex;
@@ -22,7 +22,8 @@ public sealed class ModuleEmitter
     ModuleEmitter(GModule module)
     {
         _g = module;
-        for (int i = 0; i < module.Funcs.Count; i++) _funcIndex[module.Funcs[i]] = i;
+        for (int i = 0; i < module.Imports.Count; i++) _funcIndex[module.Imports[i]] = i;
+        for (int i = 0; i < module.Funcs.Count; i++) _funcIndex[module.Funcs[i]] = module.Imports.Count + i;
     }
 
     /// <summary>The module model (throws <see cref="EmitException"/> when the tree refers to something out of scope).</summary>
@@ -39,11 +40,12 @@ public sealed class ModuleEmitter
             m.Types.Add(new SubType(true, [], _g.Types[i].ToFuncType()) { RecGroup = i });
             m.RecGroups.Add(new RecGroup(i, 1, false));
         }
+        foreach (var imp in _g.Imports) m.Imports.Add(new Import(HostImport.Module, imp.Name, ImportDesc.ForFunc((uint)imp.TypeIndex)));
         foreach (var f in _g.Funcs) m.Functions.Add((uint)f.TypeIndex);
         foreach (var t in _g.Tables) m.Tables.Add(new TableDef(t.Type, null));
         foreach (var mem in _g.Memories) m.Memories.Add(mem.Type);
         foreach (var gl in _g.Globals) m.Globals.Add(new GlobalDef(gl.Type, ConstantExpression(gl.Init)));
-        for (int i = 0; i < _g.Funcs.Count; i++) m.Exports.Add(new Export(GModule.FuncExport(i), ExternKind.Func, (uint)i));
+        for (int i = 0; i < _g.Funcs.Count; i++) m.Exports.Add(new Export(GModule.FuncExport(i), ExternKind.Func, (uint)(_g.Imports.Count + i)));
         for (int i = 0; i < _g.Tables.Count; i++) m.Exports.Add(new Export(GModule.TableExport(i), ExternKind.Table, (uint)i));
         for (int i = 0; i < _g.Memories.Count; i++) m.Exports.Add(new Export(GModule.MemoryExport(i), ExternKind.Memory, (uint)i));
         for (int i = 0; i < _g.Globals.Count; i++)
@@ -58,7 +60,7 @@ public sealed class ModuleEmitter
         return m;
     }
 
-    int FuncIndex(GFunc f) =>
+    int FuncIndex(object f) =>
         _funcIndex.TryGetValue(f, out int i) ? i : throw new EmitException("a reference to a function that is not in the module");
 
     ElementSegment Element(GElem e)
@@ -201,7 +203,7 @@ public sealed class ModuleEmitter
                 foreach (var t in imm.Targets) _w.U32(Depth(t));
                 _w.U32(Depth(imm.Target));
                 break;
-            case ImmediateKind.Func: _w.U32((uint)FuncIndex((GFunc)imm.Target!)); break;
+            case ImmediateKind.Func: _w.U32((uint)FuncIndex(imm.Target!)); break;
             case ImmediateKind.CallIndirect: _w.U32((uint)imm.Index); _w.U32((uint)imm.Index2); break;
             case ImmediateKind.Local: case ImmediateKind.Global: case ImmediateKind.Table: case ImmediateKind.Memory:
             case ImmediateKind.Type: case ImmediateKind.Data: case ImmediateKind.Elem:

@@ -17,7 +17,7 @@ namespace Hoist.Runtime.Fuzzing;
 public sealed class ModuleGenerator
 {
     readonly Random _r;
-    readonly GeneratorOptions _o;
+    GeneratorOptions _o;
     readonly GModule _m = new();
 
     ModuleGenerator(int seed, GeneratorOptions options)
@@ -31,6 +31,14 @@ public sealed class ModuleGenerator
 
     GModule Build()
     {
+        // A quarter of the modules are wide (many parameters, results and locals: stack arguments, return areas,
+        // register pressure across calls), a quarter deep (long expressions, deep nesting: spills).
+        _o = _r.Next(4) switch
+        {
+            0 => _o with { MaxParams = 3 * _o.MaxParams, MaxResults = 2 * _o.MaxResults, MaxLocals = 3 * _o.MaxLocals },
+            1 => _o with { MaxExpressionDepth = 2 * _o.MaxExpressionDepth, MaxBlockNesting = 2 * _o.MaxBlockNesting, MaxBodySize = 3 * _o.MaxBodySize },
+            _ => _o,
+        };
         // Types with numbers only come first, functions of those types next, and only then types that
         // reference them, so every referenced type has a function (a value of a non-null reference exists).
         int baseTypes = 2 + _r.Next(Math.Max(1, _o.MaxTypes / 2));
@@ -55,6 +63,12 @@ public sealed class ModuleGenerator
 
         // Half the modules trap rarely (most of their calls run to the end), half often (every kind of trap).
         _m.Careful = _r.Next(2) == 0;
+        foreach (var (name, ps, rs) in HostImport.Catalog)
+        {
+            if (_r.Next(5) >= 2) continue;
+            int t = _m.TypeIndex(ps, rs);
+            _m.Imports.Add(new HostImport(name, t, _m.Types[t]));
+        }
         AddMemories();
         AddTables();
         AddGlobals();

@@ -72,7 +72,7 @@ public sealed class EngineTarget : IFuzzTarget
             try
             {
                 SetDeadline(store);
-                instance = new Linker(_engine).Instantiate(store, module);
+                instance = HostLinker(c.Module).Instantiate(store, module);
                 steps.Add(StepOutcome.Success("instantiate"));
             }
             catch (Exception e)
@@ -82,7 +82,8 @@ public sealed class EngineTarget : IFuzzTarget
             }
             var functions = new Func[c.Module.Funcs.Count];
             var index = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < functions.Length; i++) index[functions[i] = instance.GetFunc(GModule.FuncExport(i))] = i;
+            // References are known by function index (imports first), as V8 names its exported functions.
+            for (int i = 0; i < functions.Length; i++) index[functions[i] = instance.GetFunc(GModule.FuncExport(i))] = c.Module.Imports.Count + i;
             var fuel = instance.GetGlobal(GModule.FuelExport);
             foreach (var call in c.Module.Calls)
             {
@@ -106,6 +107,22 @@ public sealed class EngineTarget : IFuzzTarget
             catch (Exception e) { steps.Add(Failed("final state", e)); }
             return new RunOutcome(Name, steps, final);
         }
+    }
+
+    /// <summary>A linker with the module's host imports (<see cref="HostImport.Call"/>).</summary>
+    Linker HostLinker(GModule m)
+    {
+        var linker = new Linker(_engine);
+        foreach (var imp in m.Imports)
+        {
+            var type = imp.Type;
+            linker.DefineFunction(HostImport.Module, imp.Name, type.ToFuncType(), args =>
+            {
+                var results = HostImport.Call(imp.Name, Array.ConvertAll(args, a => a.Type.Kind == ValKind.I32 ? a.AsI32() : a.AsI64()));
+                return results.Select((r, i) => type.Results[i].Kind == ValKind.I32 ? Value.I32((int)r) : Value.I64(r)).ToArray();
+            });
+        }
+        return linker;
     }
 
     void SetDeadline(Store store) => store.SetEpochDeadline((ulong)(CallTimeLimit.TotalMilliseconds / TickMilliseconds));

@@ -17,6 +17,12 @@ static class V8TargetScript
         import crypto from 'node:crypto';
 
         const hostObjects = [{ id: 0 }, { id: 1 }, { id: 2 }];
+        // The host functions of HostImport.Catalog.
+        const host = {
+          mix32: (a, b) => (Math.imul(a, 31) + b) | 0,
+          mix64: (a, b) => BigInt.asIntN(64, a * 31n + BigInt(b)),
+          sink: a => {},
+        };
         const dv = new DataView(new ArrayBuffer(8));
 
         function toWasm(a, ex) {
@@ -63,7 +69,7 @@ static class V8TargetScript
           let module, instance;
           try { module = new WebAssembly.Module(Buffer.from(req.wasm, 'base64')); steps.push({ k: 'ok', v: [] }); }
           catch (e) { steps.push({ k: 'reject', m: String(e.message) }); return { steps, final: null }; }
-          try { instance = new WebAssembly.Instance(module, {}); steps.push({ k: 'ok', v: [] }); }
+          try { instance = new WebAssembly.Instance(module, { host }); steps.push({ k: 'ok', v: [] }); }
           catch (e) { steps.push(failure(e)); return { steps, final: null }; }
           const ex = instance.exports;
           for (const c of req.calls) {
