@@ -12,8 +12,9 @@ namespace Hoist.Runtime.Fuzzing;
 /// <remarks>
 /// <para>Checks, on every module: it validates (else a generator bug); each tier compiles it, runs every call to a
 /// result or a trap (never an internal error, never a hang); and all runs agree — the tiers with each other, V8 with
-/// the reference tier. With only one tier, the same tier runs every module twice on fresh stores (a check of
-/// determinism) and V8 is the independent oracle.</para>
+/// the reference tier. With only one tier, the same tier also runs every module compiled with fuel metering instead
+/// of epoch checks (other code, the same semantics, so also a check of determinism), and V8 is the independent
+/// oracle.</para>
 /// <para>Module i of a run with seed S is generated from <see cref="ModuleSeed"/>(S, i), with the V8-compatible
 /// profile when i is even and the full profile when it is odd, whatever is available, so a seed names the same
 /// modules everywhere.</para>
@@ -33,9 +34,11 @@ public sealed class DiffFuzzer : IDisposable
         foreach (var s in available) _tiers.Add(new EngineTarget(s));
         if (available.Count == 1)
         {
-            _tiers.Add(new EngineTarget(available[0], available[0].ToString().ToLowerInvariant() + "#2"));
-            notes.Add($"only one tier is available ({_tiers[0].Name}): no tier-against-tier comparison; " +
-                $"each module runs twice on {_tiers[0].Name} (determinism) and is checked on its own (compiles, no internal error, no hang)");
+            // The same tier again, compiled with fuel metering instead of epoch checks: same semantics, other code.
+            _tiers.Add(new EngineTarget(available[0], available[0].ToString().ToLowerInvariant() + "+fuel", meteredFuel: true));
+            notes.Add($"only one tier is available ({_tiers[0].Name}): no tier-against-tier comparison; each module runs on " +
+                $"{_tiers[0].Name} twice, with epoch checks and with fuel metering, which must agree, and is checked on its own " +
+                "(compiles, every call returns or traps, no internal error, no hang)");
         }
         if (settings.UseV8)
         {

@@ -198,7 +198,7 @@ public sealed partial class BodyGenerator
         var target = Pick(targets0);
         var types = LabelTypes(target);
         var same = targets0.Where(l => LabelTypes(l).AsSpan().SequenceEqual(types)).ToList();
-        var targets = new object[_r.Next(5)];
+        var targets = new object[_r.Next(10) == 0 ? _r.Next(40) : _r.Next(5)];
         for (int i = 0; i < targets.Length; i++) targets[i] = Pick(same);
         var args = Values(types, depth);
         // The index: mostly one of the labels or just past them (the default), sometimes anything.

@@ -35,7 +35,7 @@ public sealed class ModuleGenerator
         // register pressure across calls), a quarter deep (long expressions, deep nesting: spills).
         _o = _r.Next(4) switch
         {
-            0 => _o with { MaxParams = 3 * _o.MaxParams, MaxResults = 2 * _o.MaxResults, MaxLocals = 3 * _o.MaxLocals },
+            0 => _o with { MaxParams = 3 * _o.MaxParams, MaxResults = 2 * _o.MaxResults, MaxLocals = 8 * _o.MaxLocals },
             1 => _o with { MaxExpressionDepth = 2 * _o.MaxExpressionDepth, MaxBlockNesting = 2 * _o.MaxBlockNesting, MaxBodySize = 3 * _o.MaxBodySize },
             _ => _o,
         };

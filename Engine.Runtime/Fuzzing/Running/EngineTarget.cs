@@ -20,24 +20,30 @@ public interface IFuzzTarget : IDisposable
 
 /// <summary>
 /// Runs test cases on one Hoist tier: compile, instantiate in a fresh store, make the planned calls (fuel reset
-/// before each), read back the final state. Code is compiled with epoch interruption and a ticker advances the
-/// epoch, so a call that runs away ends as <see cref="StepKind.Hung"/> after <see cref="CallTimeLimit"/> instead
-/// of stopping the fuzzer.
+/// before each), read back the final state. A call that runs away ends as <see cref="StepKind.Hung"/> instead of
+/// stopping the fuzzer: code is compiled with epoch interruption and a ticker advances the epoch (a call gets
+/// <see cref="CallTimeLimit"/>), or, in the <c>meteredFuel</c> variant, with the engine's fuel metering and a
+/// budget no generated call comes near. The two variants compile different code for the same semantics.
 /// </summary>
 public sealed class EngineTarget : IFuzzTarget
 {
     const int TickMilliseconds = 10;
     static readonly object[] s_hostObjects = [new HostObject(0), new HostObject(1), new HostObject(2)];
 
+    /// <summary>The engine fuel a call gets in the metered variant: far more than 300 loop iterations of any generated body.</summary>
+    const long MeteredFuel = 2_000_000_000;
+
     readonly Engine _engine;
-    readonly Timer _ticker;
+    readonly Timer? _ticker;
+    readonly bool _metered;
 
     /// <summary>Throws <see cref="NotSupportedException"/> when the strategy has no compiler yet.</summary>
-    public EngineTarget(Strategy strategy, string? name = null)
+    public EngineTarget(Strategy strategy, string? name = null, bool meteredFuel = false)
     {
-        _engine = new Engine(new Config { Strategy = strategy, EpochInterruption = true, ParallelCompilation = false });
+        _metered = meteredFuel;
+        _engine = new Engine(new Config { Strategy = strategy, EpochInterruption = !meteredFuel, ConsumeFuel = meteredFuel, ParallelCompilation = false });
         Name = name ?? strategy.ToString().ToLowerInvariant();
-        _ticker = new Timer(_ => _engine.IncrementEpoch(), null, TickMilliseconds, TickMilliseconds);
+        if (!meteredFuel) _ticker = new Timer(_ => _engine.IncrementEpoch(), null, TickMilliseconds, TickMilliseconds);
     }
 
     /// <summary>Whether <paramref name="strategy"/> has a compiler in this build.</summary>
@@ -125,7 +131,11 @@ public sealed class EngineTarget : IFuzzTarget
         return linker;
     }
 
-    void SetDeadline(Store store) => store.SetEpochDeadline((ulong)(CallTimeLimit.TotalMilliseconds / TickMilliseconds));
+    void SetDeadline(Store store)
+    {
+        if (_metered) store.Fuel = MeteredFuel;
+        else store.SetEpochDeadline((ulong)(CallTimeLimit.TotalMilliseconds / TickMilliseconds));
+    }
 
     /// <summary>The name of a call step: the export and its arguments.</summary>
     public static string StepName(int function, ArgValue[] args) =>
@@ -137,7 +147,7 @@ public sealed class EngineTarget : IFuzzTarget
 
     static StepOutcome Failed(string step, Exception e) => e switch
     {
-        TrapException { Code: TrapCode.Interrupted } => new StepOutcome(step, StepKind.Hung, [], Detail: "no result within the time limit"),
+        TrapException { Code: TrapCode.Interrupted or TrapCode.OutOfFuel } => new StepOutcome(step, StepKind.Hung, [], Detail: "no result within the time or fuel limit"),
         TrapException t => new StepOutcome(step, StepKind.Trapped, [], t.Code, t.Backtrace.Count > 0 ? $"{t.Message} at {t.Backtrace[0]}" : t.Message),
         WasmException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
         NotSupportedException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
@@ -197,7 +207,7 @@ public sealed class EngineTarget : IFuzzTarget
         return new FinalState(globals, memories, tables);
     }
 
-    public void Dispose() => _ticker.Dispose();
+    public void Dispose() => _ticker?.Dispose();
 
     /// <summary>The host objects passed as externref arguments, known by id on every engine.</summary>
     sealed record HostObject(int Id);
