@@ -113,7 +113,14 @@ public sealed class DiffFuzzer : IDisposable
         if (Build(module) is not { } c)
         {
             _report.GeneratorBugs++;
-            _report.AddFinding(new Finding(iteration, seed, profile, new Divergence("generator bug: invalid module", GeneratorError(module)), null));
+            var bug = new Divergence("generator bug: invalid module", GeneratorError(module));
+            string? written = null;
+            if (_settings.OutDir is not null)
+            {
+                try { written = Reproducer.Write(_settings.OutDir, $"generator-{_settings.Seed}-{iteration}", new FuzzCase(module, ModuleEmitter.Encode(module)), origin, bug, []); }
+                catch (Exception e) when (e is EmitException or WasmException) { }   // not even printable: the seed says it all
+            }
+            _report.AddFinding(new Finding(iteration, seed, profile, bug, written));
             return;
         }
         _report.Coverage.Add(FrontEnd.Decode(c.Binary));
@@ -162,10 +169,11 @@ public sealed class DiffFuzzer : IDisposable
         catch (Exception e) when (e is EmitException or WasmException) { return null; }
     }
 
+    /// <summary>Why a generated module cannot be built (what <see cref="Build"/> swallowed).</summary>
     static string GeneratorError(GModule module)
     {
         try { ModuleValidator.Validate(FrontEnd.Decode(ModuleEmitter.Encode(module))); return "valid after all"; }
-        catch (Exception e) { return $"{e.GetType().Name}: {e.Message}"; }
+        catch (Exception e) when (e is EmitException or WasmException) { return $"{e.GetType().Name}: {e.Message}"; }
     }
 
     List<RunOutcome> RunAll(FuzzCase c, bool useV8, out bool v8Usable)

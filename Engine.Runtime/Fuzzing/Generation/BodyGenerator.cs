@@ -11,8 +11,8 @@ namespace Hoist.Runtime.Fuzzing;
 /// </summary>
 /// <remarks>
 /// Size is bounded by a budget of nodes and by the expression depth and block nesting of
-/// <see cref="GeneratorOptions"/>; past them only leaves are made. Float arithmetic is wrapped in
-/// <see cref="GCanon"/>. Trapping operators get trap-free operands most of the time (a nonzero divisor, a float in
+/// <see cref="GeneratorOptions"/>; past them only leaves are made. NaNs are left to
+/// <see cref="NanCanonicalizer"/>, which runs on the whole module afterwards. Trapping operators get trap-free operands most of the time (a nonzero divisor, a float in
 /// range for a truncation, an address inside memory), so that most calls run long enough to do something and
 /// some trap, of every kind.
 /// </remarks>
@@ -27,7 +27,6 @@ public sealed partial class BodyGenerator
     int _budget;
     int _nesting;
     readonly bool _careful;
-    int _scratchF32 = -1, _scratchF64 = -1;
 
     /// <param name="careful">Make trapping choices (an address out of bounds, a null reference, a mismatched
     /// call_indirect, unreachable...) ten times rarer, so that calls run to the end more often.</param>
@@ -130,19 +129,12 @@ public sealed partial class BodyGenerator
     /// The locals code may read and write: all but the scratch locals of <see cref="GCanon"/>, which hold raw
     /// arithmetic results whose NaN bits the spec leaves open (reading one would make the run nondeterministic).
     /// </summary>
-    IEnumerable<int> Locals => Enumerable.Range(0, _f.LocalCount).Where(i => i != _scratchF32 && i != _scratchF64);
+    IEnumerable<int> Locals => Enumerable.Range(0, _f.LocalCount).Where(i => i != _f.ScratchF32 && i != _f.ScratchF64);
 
     int NewLocal(ValType t)
     {
         _f.Locals.Add(t);
         return _f.LocalCount - 1;
-    }
-
-    int Scratch(ValKind kind)
-    {
-        ref int s = ref kind == ValKind.F32 ? ref _scratchF32 : ref _scratchF64;
-        if (s < 0) s = NewLocal(kind == ValKind.F32 ? ValType.F32 : ValType.F64);
-        return s;
     }
 
     // ---- Values
@@ -223,8 +215,7 @@ public sealed partial class BodyGenerator
             ValType pt = OperatorCatalog.ToValType(ps[i], ValType.I32);
             args.Add(TrapFreeOperand(op, i, pt) ?? Expr(pt, depth));
         }
-        GNode node = new GOp(op, args, [t]);
-        return OperatorCatalog.MayProduceArithmeticNan(op) ? new GCanon(node, Scratch(t.Kind)) : node;
+        return new GOp(op, args, [t]);
     }
 
     /// <summary>
@@ -257,7 +248,7 @@ public sealed partial class BodyGenerator
 
     GNode Select(ValType t, int depth)
     {
-        var args = new List<GNode> { Expr(t, depth), Expr(t, depth), Expr(ValType.I32, depth) };
+        var args = new List<GNode> { Expr(t, depth), Expr(t, depth), Condition(depth) };
         bool typed = t.IsRef || _r.Next(5) == 0;
         return typed
             ? new GOp(Opcode.SelectTyped, args, [t], new GImm { Type = t })

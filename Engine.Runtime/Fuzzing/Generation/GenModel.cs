@@ -15,8 +15,8 @@ namespace Hoist.Runtime.Fuzzing;
 /// its index through the exports.</item>
 /// <item>Global <see cref="FuelGlobal"/> (exported as <c>fuel</c>) is the run's fuel: a runner sets it to
 /// <see cref="FuelPerCall"/> before every call, and every function entry and loop head spends one unit or traps.</item>
-/// <item>Floating-point arithmetic results are canonicalised (<see cref="GCanon"/>), so the whole run is
-/// deterministic and two correct engines agree bit for bit.</item>
+/// <item>Wherever code can see the bits of a float that may be an arithmetic NaN, it is canonicalised first
+/// (<see cref="NanCanonicalizer"/>), so the whole run is deterministic and two correct engines agree bit for bit.</item>
 /// </list>
 /// </remarks>
 public sealed class GModule
@@ -62,7 +62,7 @@ public sealed class GModule
         copy.Imports.AddRange(Imports);
         foreach (var f in Funcs)
         {
-            var g = new GFunc(f.Type, f.TypeIndex) { Kind = f.Kind };
+            var g = new GFunc(f.Type, f.TypeIndex) { Kind = f.Kind, ScratchF32 = f.ScratchF32, ScratchF64 = f.ScratchF64 };
             g.Locals.AddRange(f.Locals);
             map.Add(f, g);
             copy.Funcs.Add(g);
@@ -130,6 +130,10 @@ public sealed class GFunc(GType type, int typeIndex)
     public List<ValType> Locals { get; } = [];
     /// <summary>The body: statements, the last of which leave the function's results.</summary>
     public List<GNode> Body { get; } = [];
+
+    /// <summary>The scratch locals of <see cref="GCanon"/> (-1 until <see cref="NanCanonicalizer"/> needs one); no other code reads them.</summary>
+    public int ScratchF32 { get; set; } = -1;
+    public int ScratchF64 { get; set; } = -1;
 
     public ValType LocalType(int index) => index < Type.Params.Length ? Type.Params[index] : Locals[index - Type.Params.Length];
     public int LocalCount => Type.Params.Length + Locals.Count;

@@ -75,6 +75,7 @@ public sealed class ModuleGenerator
         AddElements();
         AddData();
         foreach (var f in _m.Funcs) new BodyGenerator(_r, _m, _o, f, _m.Careful).Generate();
+        NanCanonicalizer.Apply(_m);
         var starts = _m.Funcs.Where(f => f.Kind == GFuncKind.Normal && f.Type.Params.Length == 0 && f.Type.Results.Length == 0).ToList();
         if (starts.Count > 0 && _r.Next(12) == 0) _m.Start = starts[_r.Next(starts.Count)];
         AddCalls();

@@ -13,8 +13,9 @@ namespace Hoist.Runtime.Fuzzing;
 /// Every edit is made on a copy and kept only if the <c>reproduces</c> predicate (encode, validate, run, same
 /// failure signature) says so; an edit that makes the module invalid or unencodable is simply not kept, so the
 /// edits need not be type-correct by construction (most are). Edit sites are numbered in a fixed traversal
-/// order, the same in a copy as in the original, so "the k-th site" names the same place in both. Fuel checks and
-/// NaN canonicalisations are never removed: without them a run may not end, or may differ legitimately.
+/// order, the same in a copy as in the original, so "the k-th site" names the same place in both. Fuel checks are
+/// never removed (without them a run may not end), and <see cref="NanCanonicalizer"/> runs after every edit (without
+/// it two correct engines may differ).
 /// </remarks>
 public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
 {
@@ -56,6 +57,7 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
         {
             var candidate = current.Clone();
             if (!edit(candidate, site)) break;
+            NanCanonicalizer.Apply(candidate);   // an edit may bring a NaN to a place that sees its bits
             byte[]? binary = TryEncode(candidate);
             // An edit that changes nothing in the binary (or breaks it) is no progress: skip it.
             if (binary is null || (currentBinary is not null && binary.AsSpan().SequenceEqual(currentBinary) && SameCalls(candidate, current)))
