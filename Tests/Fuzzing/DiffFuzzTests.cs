@@ -27,7 +27,11 @@ public class DiffFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         var kinds = Enum.GetValues<TrapCode>().Where(c => report.Traps(c) > 0).ToList();
         Assert.True(kinds.Count >= 10, "trap kinds seen: " + string.Join(", ", kinds));
         Assert.Equal(TierScope.All.Count, report.Coverage.Covered);
-        if (report.Targets.Contains("v8")) Assert.True(report.V8Compared > modules / 3, $"only {report.V8Compared} modules compared with V8");
+        if (report.Targets.Contains("v8"))
+        {
+            Assert.True(report.V8Compared > modules / 3, $"only {report.V8Compared} modules compared with V8");
+            Assert.True(report.V8Unusable <= modules / 50, $"V8 could not take {report.V8Unusable} modules");
+        }
         else output.WriteLine("node was not found: this run did not compare with V8");
     }
 }

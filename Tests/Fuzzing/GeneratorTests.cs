@@ -60,7 +60,22 @@ public class GeneratorTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(m.Memories.Count <= 1, $"seed {seed}: {m.Memories.Count} memories");
             Assert.All(m.Memories, mem => Assert.False(mem.Limits.Is64));
             Assert.All(m.Tables, t => Assert.False(t.Type.Limits.Is64));
-            Assert.All(m.Types, t => Assert.DoesNotContain(((FuncType)t.Composite).Params.Concat(((FuncType)t.Composite).Results), v => v.IsRef && v.Heap.IsConcrete));
+            // Only the reference types of Wasm 2.0: nullable, abstract (funcref, externref), anywhere a type appears.
+            static bool Typed(ValType v) => v.IsRef && (v.Heap.IsConcrete || !v.Nullable);
+            Assert.All(m.Types, t => Assert.DoesNotContain(((FuncType)t.Composite).Params.Concat(((FuncType)t.Composite).Results), Typed));
+            Assert.All(m.Code, body => Assert.DoesNotContain(body.Locals, l => Typed(l.Type)));
+            Assert.All(m.Globals, g => Assert.False(Typed(g.Type.Type)));
+            Assert.All(m.Tables, t => Assert.False(Typed(t.Type.Element)));
+            foreach (var body in m.Code)
+            {
+                var ops = OperatorReader.ForBody(body.Code.Span, 0);
+                while (!ops.AtEnd)
+                {
+                    var op = ops.Read();
+                    if (op.Opcode is Opcode.Block or Opcode.Loop or Opcode.If && op.Block.Kind == BlockTypeKind.Value) Assert.False(Typed(op.Block.Value), $"seed {seed}: block type {op.Block.Value}");
+                    if (op.Opcode == Opcode.SelectTyped) Assert.All(op.Types.ToArray(), t => Assert.False(Typed(t)));
+                }
+            }
             var coverage = new OpcodeCoverage();
             coverage.Add(m);
             Assert.All(excluded, op => Assert.Equal(0, coverage.Count(op)));

@@ -168,9 +168,16 @@ public sealed partial class BodyGenerator
     GNode TableLength(int table, ValType type, int depth) =>
         Risky(15) ? Length(type, depth) : new GConst(type, (ulong)_r.Next(Math.Min(4, (int)_m.Tables[table].Type.Limits.Min + 1)));
 
-    /// <summary>A value to store in a table: careful code stores no nulls (a null entry makes call_indirect trap).</summary>
-    GNode TableValue(ValType element, int depth) =>
-        Expr(element.Heap != HeapType.Extern && !Risky(50) ? element with { Nullable = false } : element, depth);
+    /// <summary>A value to store in a table: careful code mostly stores functions (a null entry makes call_indirect trap).</summary>
+    GNode TableValue(ValType element, int depth)
+    {
+        if (element.Heap == HeapType.Extern || Risky(50)) return Expr(element, depth);
+        if (_o.TypedFunctionReferences) return Expr(element with { Nullable = false }, depth);
+        // Without typed references there is no non-null type to ask for: name a function directly.
+        var fitting = Callable.Where(f => FuncFits(f, element)).ToList();
+        return fitting.Count == 0 ? Expr(element, depth)
+            : new GOp(Opcode.RefFunc, [], [element], new GImm { Target = Pick(fitting) });
+    }
 
     GNode? TableStatement(int depth)
     {
