@@ -46,7 +46,7 @@ public sealed class FuzzReport
         }
     }
 
-    string Unit => Mode == "binary" ? "inputs" : "modules";
+    string Unit => Mode switch { "binary" => "inputs", "ops" => "operators", _ => "modules" };
 
     public string ProgressLine() => Mode == "binary"
         ? $"{Mode}: {Modules} inputs, {Failures} failures, {Elapsed.TotalSeconds:0} s"
@@ -57,6 +57,7 @@ public sealed class FuzzReport
         var s = new StringBuilder();
         s.AppendLine($"hoist fuzz ({Mode}): {Modules} {Unit} in {Elapsed.TotalSeconds:0.0} s on {string.Join(", ", Targets)}");
         foreach (var n in _notes) s.AppendLine("  note: " + n);
+        if (Mode == "ops") s.AppendLine($"  calls: {Calls} ({Returns} returned)");
         if (Mode == "diff")
         {
             s.AppendLine($"  calls: {Calls} ({Returns} returned, {Calls - Returns} trapped or failed)");

@@ -62,6 +62,16 @@ public static class EdgeValues
     public const uint CanonicalNanF32 = 0x7FC0_0000;
     public const ulong CanonicalNanF64 = 0x7FF8_0000_0000_0000;
 
+    /// <summary>The edge values of a numeric type, as raw bits.</summary>
+    public static IReadOnlyList<ulong> Pool(ValType type) => type.Kind switch
+    {
+        ValKind.I32 => Array.ConvertAll(s_i32, v => (ulong)v),
+        ValKind.I64 => s_i64,
+        ValKind.F32 => Array.ConvertAll(s_f32, v => (ulong)v),
+        ValKind.F64 => s_f64,
+        _ => throw new ArgumentException($"{type} is not numeric", nameof(type)),
+    };
+
     /// <summary>A value of numeric type <paramref name="type"/>: an edge value most of the time.</summary>
     public static ulong Draw(Random r, ValType type, bool allowNanPayloads = true)
     {
