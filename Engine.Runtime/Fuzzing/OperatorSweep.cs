@@ -18,9 +18,15 @@ namespace Hoist.Runtime.Fuzzing;
 /// <para>One module per operator: function 0 computes from parameters; then, per operand tuple, a function with
 /// constants only and (for binary operators) one per mix. The calls go in that order. A failure is written as a
 /// module with the four forms of the failing tuple alone.</para>
+/// <para>Then every load and store (<see cref="MemorySweep"/>), at addresses and offsets around the ends of a 32-bit
+/// and a 64-bit memory, checked against the exact outcome the sweep computes itself.</para>
 /// </remarks>
 public static class OperatorSweep
 {
+    /// <summary>One module of the sweep, and how to judge its runs: each failure with a small module that shows it.</summary>
+    internal sealed record SweepItem(string Name, GModule Module, bool ForV8,
+        Func<List<RunOutcome>, RunOutcome?, IEnumerable<(GModule Small, Divergence Divergence)>> Check);
+
     /// <summary>The operators swept: every in-scope operator taking and giving numbers, with no immediate.</summary>
     public static IReadOnlyList<Opcode> Operators { get; } =
         new[] { ValKind.I32, ValKind.I64, ValKind.F32, ValKind.F64 }.SelectMany(k => OperatorCatalog.Producers(k).ToArray()).OrderBy(op => op).ToArray();
@@ -39,28 +45,26 @@ public static class OperatorSweep
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         var random = new Random(settings.Seed);
+        var items = Operators.Select(op => NumericItem(op, random, randomTuples)).Concat(MemorySweep.Items());
         try
         {
-            foreach (var op in Operators)
+            foreach (var item in items)
             {
                 if (settings.Duration is { } d && clock.Elapsed >= d) break;
-                var tuples = Tuples(op, random, randomTuples);
-                var module = Module(op, tuples);
-                var c = new FuzzCase(module, ModuleEmitter.Encode(module));
+                var c = new FuzzCase(item.Module, ModuleEmitter.Encode(item.Module));
                 var runs = tiers.Select(t => t.Run(c)).ToList();
-                var v8Run = v8 is { Alive: true } ? v8.Run(c) : null;
+                var v8Run = item.ForV8 && v8 is { Alive: true } ? v8.Run(c) : null;
                 report.Modules++;
                 report.Count(runs[0]);
                 if (v8Run?.Failure is null && v8Run is not null) report.V8Compared++;
                 else if (v8Run is not null) { report.V8Unusable++; v8Run = null; }
-                foreach (var (tuple, divergence) in Check(op, tuples, runs, v8Run))
+                foreach (var (small, divergence) in item.Check(runs, v8Run))
                 {
-                    var small = Module(op, [tuple]);
                     var sc = new FuzzCase(small, ModuleEmitter.Encode(small));
-                    string? path = settings.OutDir is null ? null : Reproducer.Write(settings.OutDir, $"ops-{op.Mnemonic()}-{string.Join('-', tuple.Select(b => b.ToString("x")))}",
-                        sc, $"hoist fuzz --mode ops --seed {settings.Seed}: {op.Mnemonic()}", divergence,
-                        [.. tiers.Select(t => t.Run(sc)), .. v8 is { Alive: true } ? new[] { v8.Run(sc) } : []]);
-                    report.AddFinding(new Finding(report.Modules - 1, settings.Seed, op.Mnemonic(), divergence, path));
+                    string? path = settings.OutDir is null ? null : Reproducer.Write(settings.OutDir, $"ops-{report.Modules - 1}-{report.Failures}",
+                        sc, $"hoist fuzz --mode ops --seed {settings.Seed}: {item.Name}", divergence,
+                        [.. tiers.Select(t => t.Run(sc)), .. item.ForV8 && v8 is { Alive: true } ? new[] { v8.Run(sc) } : []]);
+                    report.AddFinding(new Finding(report.Modules - 1, settings.Seed, item.Name, divergence, path));
                 }
                 report.Elapsed = clock.Elapsed;
                 if (settings.Progress is { } progress && clock.Elapsed - lastProgress >= settings.ProgressInterval)
@@ -77,6 +81,14 @@ public static class OperatorSweep
         }
         report.Elapsed = clock.Elapsed;
         return report;
+    }
+
+    static SweepItem NumericItem(Opcode op, Random random, int randomTuples)
+    {
+        var tuples = Tuples(op, random, randomTuples);
+        var module = Module(op, tuples);
+        return new SweepItem(op.Mnemonic(), module, ForV8: true, (runs, v8) =>
+            Check(op, tuples, runs, v8).Select(x => (x.Tuple.Length == 0 ? module : Module(op, [x.Tuple]), x.Divergence)));
     }
 
     static ValType[] ParamTypes(Opcode op)
@@ -193,7 +205,7 @@ public static class OperatorSweep
     static string FormName(int form) => form switch { 0 => "parameters", 1 => "constant", 2 => "constant-first", _ => "constant-second" };
 
     /// <summary>Same outcome: the same trap, or the same value (NaNs of an arithmetic operator need only both be NaNs).</summary>
-    static bool Agree(StepOutcome a, StepOutcome b, bool arithmetic, bool exactNans)
+    internal static bool Agree(StepOutcome a, StepOutcome b, bool arithmetic, bool exactNans)
     {
         if (a.Kind != b.Kind) return false;
         if (a.Kind == StepKind.Trapped)
