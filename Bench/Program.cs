@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
 namespace Hoist.Bench;
@@ -25,6 +27,8 @@ public static class Program
             Compile.QuickCompile.Run(rest);
             return;
         }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // Median and minimum beside the mean: on a shared, loaded machine the minimum is the least disturbed run.
+        var config = DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }
 }
