@@ -26,13 +26,14 @@ public sealed class DiffFuzzer : IDisposable
     readonly V8Target? _v8;
     readonly FuzzReport _report;
 
-    DiffFuzzer(FuzzSettings settings)
+    DiffFuzzer(FuzzSettings settings, IReadOnlyList<IFuzzTarget>? tiers = null)
     {
         _settings = settings;
         var notes = new List<string>();
         var available = Enum.GetValues<Strategy>().Where(EngineTarget.IsAvailable).ToList();
-        foreach (var s in available) _tiers.Add(new EngineTarget(s));
-        if (available.Count == 1)
+        if (tiers is not null) _tiers.AddRange(tiers);
+        else foreach (var s in available) _tiers.Add(new EngineTarget(s));
+        if (tiers is null && available.Count == 1)
         {
             // The same tier again, compiled with fuel metering instead of epoch checks: same semantics, other code.
             _tiers.Add(new EngineTarget(available[0], available[0].ToString().ToLowerInvariant() + "+fuel", meteredFuel: true));
@@ -53,6 +54,13 @@ public sealed class DiffFuzzer : IDisposable
     public static FuzzReport Run(FuzzSettings settings)
     {
         using var fuzzer = new DiffFuzzer(settings);
+        return fuzzer.RunLoop();
+    }
+
+    /// <summary>Runs with the given tiers (the first is the reference), instead of every available one: for tests.</summary>
+    internal static FuzzReport Run(FuzzSettings settings, IReadOnlyList<IFuzzTarget> tiers)
+    {
+        using var fuzzer = new DiffFuzzer(settings, tiers);
         return fuzzer.RunLoop();
     }
 
