@@ -9,13 +9,13 @@ namespace Hoist.Bench.Common;
 public static class BenchFiles
 {
     static readonly Lazy<string> s_repo = new(FindRepo);
-    static readonly Lazy<byte[]> s_big = new(() => File.ReadAllBytes(Program("big")));
+    static readonly Lazy<byte[]> s_big = new(() => File.ReadAllBytes(ProgramWasm("big")));
 
     /// <summary>The repository root.</summary>
     public static string Repo => s_repo.Value;
 
     /// <summary>Bench/programs/NAME.wasm.</summary>
-    public static string Program(string name) => Path.Combine(Repo, "Bench", "programs", name + ".wasm");
+    public static string ProgramWasm(string name) => Path.Combine(Repo, "Bench", "programs", name + ".wasm");
 
     /// <summary>Bench/programs/big.wasm: 1.8 MB of clang -O2 code (≥ 1 MB code section), the compile-throughput input.</summary>
     public static byte[] BigWasm => s_big.Value;

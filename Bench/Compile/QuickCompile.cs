@@ -48,7 +48,7 @@ public static class QuickCompile
         {
             foreach (var (id, label, flag) in new[] { ("liftoff", "V8 Liftoff", "--liftoff-only"), ("turbofan", "V8 TurboFan", "--no-liftoff") })
             {
-                var v8 = Node(BenchFiles.Program("big"), flag, runs);
+                var v8 = Node(BenchFiles.ProgramWasm("big"), flag, runs);
                 double ms = v8["medianCpuMs"]!.GetValue<double>();
                 Print(label, ms, codeMB, "new WebAssembly.Module, eager, --single-threaded");
                 results[id] = v8;

@@ -34,7 +34,7 @@ public class InstantiateBench : TierBench
     {
         _engine = NewEngine();
         _minimal = Module.FromText(_engine, MinimalWat);
-        _program = Module.FromFile(_engine, BenchFiles.Program("sha256"));
+        _program = Module.FromFile(_engine, BenchFiles.ProgramWasm("sha256"));
         _linker = new Linker(_engine);
         _wasiLinker = new Linker(_engine);
         _wasi = new WasiContext(new WasiConfig().WithArguments("sha256.wasm"));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using Hoist.Runtime.Fuzzing;
 
 namespace Hoist.Cli.Commands;
@@ -10,10 +12,30 @@ namespace Hoist.Cli.Commands;
 /// run); binary mode feeds mutated binaries to the decoder, validator and compilers; ops mode sweeps every numeric
 /// operator over edge values, constant and not (<see cref="OperatorSweep"/>). A progress line on stderr
 /// while it runs, the summary on stdout at the end; exit 1 if anything failed (a divergence, a crash, a hang, an
-/// invalid generated module), with the shrunk reproducers in DIR.
+/// invalid generated module), with the shrunk reproducers in DIR. The run happens in a child process watched by
+/// <see cref="FuzzSupervisor"/>, so a crash of the process is reported (and, in diff mode, shrunk and passed) too.
 /// </summary>
 public static class FuzzCommand
 {
+    /// <summary>Starts <c>hoist fuzz ARGS</c> again, as this process was started; quiet: its output is discarded.</summary>
+    static Process StartChild(IReadOnlyList<string> args, bool quiet)
+    {
+        string self = Environment.ProcessPath ?? "dotnet";
+        var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = quiet, RedirectStandardError = quiet };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(FuzzCommand).Assembly.Location);
+        info.ArgumentList.Add("fuzz");
+        foreach (string a in args) info.ArgumentList.Add(a);
+        var p = Process.Start(info) ?? throw new InvalidOperationException("could not start a fuzzing process");
+        if (quiet)
+        {
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+        }
+        return p;
+    }
+
     public static Command Create()
     {
         var seed = new Option<int>("--seed") { Description = "the run's seed (module i is generated from it and i)", DefaultValueFactory = _ => 1 };
@@ -26,7 +48,11 @@ public static class FuzzCommand
         var noShrink = new Option<bool>("--no-shrink") { Description = "write failing cases as found, without shrinking them" };
         var shrinkTime = new Option<double>("--shrink-time") { Description = "the most time spent shrinking one failure", HelpName = "SECONDS", DefaultValueFactory = _ => 60 };
         var first = new Option<int>("--first") { Description = "start at module N (diff mode): --first N --iterations 1 replays module N of a run", HelpName = "N" };
-        var command = new Command("fuzz", "Differential and binary fuzzing of the tiers.") { seed, iterations, time, mode, outDir, noV8, noShrink, shrinkTime, first };
+        // The supervisor's own options for its child processes (not for users).
+        var worker = new Option<bool>("--worker") { Hidden = true };
+        var state = new Option<string?>("--state") { Hidden = true };
+        var caseEdits = new Option<string?>("--case") { Hidden = true };
+        var command = new Command("fuzz", "Differential and binary fuzzing of the tiers.") { seed, iterations, time, mode, outDir, noV8, noShrink, shrinkTime, first, worker, state, caseEdits };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             int? n = parse.GetValue(iterations);
@@ -36,8 +62,10 @@ public static class FuzzCommand
             if (seconds is <= 0) throw new CliUsageException("--time must be positive");
             if (parse.GetValue(first) < 0) throw new CliUsageException("--first must not be negative");
             bool interactive = !Console.IsErrorRedirected;
+            string modeName = parse.GetValue(mode)!;
             var settings = new FuzzSettings
             {
+                StateDir = parse.GetValue(state),
                 Seed = parse.GetValue(seed),
                 Iterations = n,
                 Duration = seconds is double s ? TimeSpan.FromSeconds(s) : null,
@@ -49,7 +77,22 @@ public static class FuzzCommand
                 ProgressInterval = TimeSpan.FromSeconds(interactive ? 1 : 10),
                 Progress = report => Console.Error.Write(interactive ? "\r" + report.ProgressLine() + "   " : report.ProgressLine() + "\n"),
             };
-            var result = parse.GetValue(mode) switch
+            if (parse.GetValue(caseEdits) is { } edits)
+            {
+                DiffFuzzer.RunCase(settings, ShrinkEdit.ParseList(edits));
+                return 0;
+            }
+            if (!parse.GetValue(worker))
+            {
+                // Run in a child process, so that a crash of the process is a finding, not the end of the run.
+                var childArguments = new List<string> { "--seed", settings.Seed.ToString(CultureInfo.InvariantCulture), "--mode", modeName,
+                    "--shrink-time", settings.ShrinkTime.TotalSeconds.ToString(CultureInfo.InvariantCulture) };
+                if (settings.OutDir is { } o) childArguments.AddRange(["--out", o]);
+                if (!settings.UseV8) childArguments.Add("--no-v8");
+                if (!settings.Shrink) childArguments.Add("--no-shrink");
+                return new FuzzSupervisor(StartChild).Run(modeName, settings, childArguments, Console.Error);
+            }
+            var result = modeName switch
             {
                 "binary" => BinaryFuzzer.Run(settings),
                 "ops" => OperatorSweep.Run(settings),

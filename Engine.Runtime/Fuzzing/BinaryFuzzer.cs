@@ -38,6 +38,7 @@ public static class BinaryFuzzer
                 lastProgress = clock.Elapsed;
                 progress(report);
             }
+            settings.MarkCurrent($"binary {done - 1}", input);
             Compile(input, engines);
         }
 
@@ -46,6 +47,7 @@ public static class BinaryFuzzer
             stop: () => settings.Duration is { } d && clock.Elapsed >= d);
         report.Elapsed = clock.Elapsed;
         report.Modules = result.Inputs;
+        if (result.Failures.All(f => !f.What.StartsWith("hang", StringComparison.Ordinal))) settings.ClearCurrent();
         report.AddNote($"{result.Accepted} inputs compiled, {result.Rejected} ended in a typed error");
         foreach (var failure in result.Failures)
         {

@@ -26,13 +26,14 @@ public sealed class DiffFuzzer : IDisposable
     readonly V8Target? _v8;
     readonly FuzzReport _report;
 
-    DiffFuzzer(FuzzSettings settings)
+    DiffFuzzer(FuzzSettings settings, IReadOnlyList<IFuzzTarget>? tiers = null)
     {
         _settings = settings;
         var notes = new List<string>();
         var available = Enum.GetValues<Strategy>().Where(EngineTarget.IsAvailable).ToList();
-        foreach (var s in available) _tiers.Add(new EngineTarget(s));
-        if (available.Count == 1)
+        if (tiers is not null) _tiers.AddRange(tiers);
+        else foreach (var s in available) _tiers.Add(new EngineTarget(s));
+        if (tiers is null && available.Count == 1)
         {
             // The same tier again, compiled with fuel metering instead of epoch checks: same semantics, other code.
             _tiers.Add(new EngineTarget(available[0], available[0].ToString().ToLowerInvariant() + "+fuel", meteredFuel: true));
@@ -56,6 +57,13 @@ public sealed class DiffFuzzer : IDisposable
         return fuzzer.RunLoop();
     }
 
+    /// <summary>Runs with the given tiers (the first is the reference), instead of every available one: for tests.</summary>
+    internal static FuzzReport Run(FuzzSettings settings, IReadOnlyList<IFuzzTarget> tiers)
+    {
+        using var fuzzer = new DiffFuzzer(settings, tiers);
+        return fuzzer.RunLoop();
+    }
+
     /// <summary>The seed of module <paramref name="iteration"/> of a run with seed <paramref name="runSeed"/> (SplitMix64).</summary>
     public static int ModuleSeed(int runSeed, int iteration)
     {
@@ -72,6 +80,20 @@ public sealed class DiffFuzzer : IDisposable
     /// <summary>Generates module <paramref name="iteration"/> of a run, as the fuzzer does.</summary>
     public static GModule Generate(int runSeed, int iteration) =>
         ModuleGenerator.Generate(ModuleSeed(runSeed, iteration), Profile(iteration).Options);
+
+    /// <summary>
+    /// Runs module <see cref="FuzzSettings.FirstIteration"/> of the run, after <paramref name="edits"/>, on every
+    /// Hoist tier and variant, and does nothing else (no V8, no comparison, no report): what
+    /// <see cref="FuzzSupervisor"/> has a child process do to learn whether a shrunk module still crashes it.
+    /// </summary>
+    public static void RunCase(FuzzSettings settings, IReadOnlyList<ShrinkEdit> edits)
+    {
+        var module = Shrinker.Replay(Generate(settings.Seed, settings.FirstIteration), edits);
+        if (Build(module) is not { } c) return;
+        CrashForTests(settings.FirstIteration, module);
+        using var fuzzer = new DiffFuzzer(settings with { UseV8 = false });
+        foreach (var t in fuzzer._tiers) t.Run(c);
+    }
 
     FuzzReport RunLoop()
     {
@@ -95,11 +117,11 @@ public sealed class DiffFuzzer : IDisposable
         _report.Elapsed = clock.Elapsed;
         if (!finished)
         {
-            string where = _settings.OutDir is null ? "" : $"; the module is {Path.Combine(_settings.OutDir, "current.wasm")}";
+            string where = (_settings.StateDir ?? _settings.OutDir) is { } dir ? $"; the module is {Path.Combine(dir, FuzzSettings.CurrentBinary)}" : "";
             _report.AddFinding(new Finding(iteration, ModuleSeed(_settings.Seed, iteration), Profile(iteration).Name,
                 new Divergence("hang (no result within the hang limit)", $"module {iteration} ran longer than {_settings.HangLimit.TotalSeconds:0} s{where}"), null));
         }
-        else if (_settings.OutDir is not null) File.Delete(Path.Combine(_settings.OutDir, "current.wasm"));
+        else _settings.ClearCurrent();
         return _report;
     }
 
@@ -124,11 +146,8 @@ public sealed class DiffFuzzer : IDisposable
             return;
         }
         _report.Coverage.Add(FrontEnd.Decode(c.Binary));
-        if (_settings.OutDir is not null)
-        {
-            Directory.CreateDirectory(_settings.OutDir);
-            File.WriteAllBytes(Path.Combine(_settings.OutDir, "current.wasm"), c.Binary);
-        }
+        _settings.MarkCurrent($"diff {iteration}", c.Binary);
+        CrashForTests(iteration, module);
         bool useV8 = _v8 is { Alive: true } && options == GeneratorOptions.V8Compatible;
         var outcomes = RunAll(c, useV8, out bool v8Usable);
         if (useV8)
@@ -200,6 +219,17 @@ public sealed class DiffFuzzer : IDisposable
             if (OutcomeComparer.Compare(outcomes[0], outcomes[i], exact) is { } d) return d;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A test hook: with HOIST_FUZZ_TEST_CRASH=N in the environment, running module N (while it has a call left)
+    /// ends the process as a crash would, so the tests of <see cref="FuzzSupervisor"/> have one.
+    /// </summary>
+    static void CrashForTests(int iteration, GModule module)
+    {
+        if (Environment.GetEnvironmentVariable("HOIST_FUZZ_TEST_CRASH") is { } n && n == iteration.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && module.Calls.Count > 0)
+            Environment.FailFast("HOIST_FUZZ_TEST_CRASH");
     }
 
     public void Dispose()

@@ -52,6 +52,7 @@ public static class OperatorSweep
             {
                 if (settings.Duration is { } d && clock.Elapsed >= d) break;
                 var c = new FuzzCase(item.Module, ModuleEmitter.Encode(item.Module));
+                settings.MarkCurrent($"ops {item.Name}", c.Binary);
                 var runs = tiers.Select(t => t.Run(c)).ToList();
                 var v8Run = item.ForV8 && v8 is { Alive: true } ? v8.Run(c) : null;
                 report.Modules++;
@@ -79,6 +80,7 @@ public static class OperatorSweep
             foreach (var t in tiers) t.Dispose();
             v8?.Dispose();
         }
+        settings.ClearCurrent();
         report.Elapsed = clock.Elapsed;
         return report;
     }

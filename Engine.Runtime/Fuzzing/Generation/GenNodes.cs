@@ -137,7 +137,8 @@ public sealed class GStacked(ValType type) : GNode
 
 /// <summary>
 /// A statement that consumes every result of <see cref="Source"/>: result i goes to local <c>Locals[i]</c>, or is
-/// dropped when that is -1 (how multi-value results are taken apart).
+/// dropped when that is -1 (how multi-value results are taken apart). Source is one node as generated; the
+/// shrinker may make it a sequence (statements, then the values).
 /// </summary>
 public sealed class GUnpack(GNode source, int[] locals) : GNode
 {
@@ -145,21 +146,35 @@ public sealed class GUnpack(GNode source, int[] locals) : GNode
     public int[] Locals { get; } = locals;
     public override ValType[] Results => [];
     public override IEnumerable<List<GNode>> ChildLists => [Source];
-    public override GNode Clone(CloneMap map) => new GUnpack(Source[0].Clone(map), Locals);
+    public override GNode Clone(CloneMap map)
+    {
+        var copy = new GUnpack(Source[0].Clone(map), Locals);
+        copy.Source.AddRange(GOp.CloneList(Source.GetRange(1, Source.Count - 1), map));
+        return copy;
+    }
 }
 
 /// <summary>
 /// Makes a float result deterministic: an arithmetic NaN (whose sign and payload the spec leaves open) becomes
 /// the positive canonical NaN; any other value passes unchanged. Emitted as
 /// <c>T.const nan; value; local.tee s; local.get s; local.get s; T.ne; select</c> with scratch local <see cref="Scratch"/>.
+/// <see cref="Value"/> is one node as made; the shrinker may make it a sequence (statements, then the value).
 /// </summary>
 public sealed class GCanon(GNode value, int scratch) : GNode
 {
+    readonly ValType[] _results = value.Results;
+    GCanon(List<GNode> value, int scratch, ValType[] results) : this(value[^1], scratch)
+    {
+        Value.Clear();
+        Value.AddRange(value);
+        _results = results;
+    }
+
     public List<GNode> Value { get; } = [value];
     public int Scratch { get; } = scratch;
-    public override ValType[] Results => Value[0].Results;
+    public override ValType[] Results => _results;
     public override IEnumerable<List<GNode>> ChildLists => [Value];
-    public override GNode Clone(CloneMap map) => new GCanon(Value[0].Clone(map), Scratch);
+    public override GNode Clone(CloneMap map) => new GCanon(GOp.CloneList(Value, map), Scratch, _results);
 }
 
 /// <summary>

@@ -112,7 +112,7 @@ public sealed class ModuleEmitter
             case GOp op: Op(op); break;
             case GBlock b: Block(b); break;
             case GUnpack u:
-                Node(u.Source[0]);
+                foreach (var n in u.Source) Node(n);
                 for (int i = u.Locals.Length - 1; i >= 0; i--)
                 {
                     if (u.Locals[i] < 0) _w.Opcode(Opcode.Drop);
@@ -141,7 +141,7 @@ public sealed class ModuleEmitter
     {
         bool is64 = canon.Results[0].Kind == ValKind.F64;
         Const(canon.Results[0], is64 ? EdgeValues.CanonicalNanF64 : EdgeValues.CanonicalNanF32);
-        Node(canon.Value[0]);
+        foreach (var n in canon.Value) Node(n);
         _w.Opcode(Opcode.LocalTee); _w.U32((uint)canon.Scratch);
         _w.Opcode(Opcode.LocalGet); _w.U32((uint)canon.Scratch);
         _w.Opcode(Opcode.LocalGet); _w.U32((uint)canon.Scratch);

@@ -29,6 +29,9 @@ public static class Reproducer
         foreach (var line in divergence.Detail.Split('\n').Take(12)) s.AppendLine(";;   " + line);
         s.AppendLine($";; steps: compile, instantiate, then each call in order, after setting global \"{GModule.FuelExport}\" to {GModule.FuelPerCall}:");
         var runs = outcomes.ToList();
+        if (runs.Count == 0)
+            foreach (var call in c.Module.Calls)
+                s.AppendLine(";;   " + EngineTarget.StepName(c.Module.Funcs.IndexOf(call.Func), call.Args));
         int steps = runs.Count == 0 ? 0 : runs.Max(r => r.Steps.Count);
         for (int i = 0; i < steps; i++)
         {

@@ -6,7 +6,7 @@ namespace Hoist.Runtime.Fuzzing;
 /// <summary>
 /// Reduces a failing test case to a small one that still fails the same way (greedy, to a fixed point): drops
 /// calls from the plan, stubs and removes functions, removes statements, replaces expressions by constants or by
-/// one of their own operands, unwraps blocks, zeroes constants and arguments, empties segments.
+/// one of their own operands, unwraps blocks, zeroes constants, arguments and global initialisers, empties segments.
 /// </summary>
 /// <remarks>
 /// An edit that leaves the binary and the calls as they were is skipped, so an accepted edit always makes progress.
@@ -20,28 +20,51 @@ namespace Hoist.Runtime.Fuzzing;
 public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
 {
     readonly Stopwatch _clock = new();
+    readonly List<ShrinkEdit> _edits = [];
 
     public int Attempts { get; private set; }
     public int Accepted { get; private set; }
 
+    /// <summary>
+    /// The edits that made the module now being tested from the original: the accepted ones, then the one on trial.
+    /// <see cref="Replay"/> of them on the original gives the same module (a predicate that runs the candidate
+    /// elsewhere, in another process, sends these).
+    /// </summary>
+    public IReadOnlyList<ShrinkEdit> Edits => _edits;
+
+    /// <summary>The edits, coarse ones first.</summary>
+    static readonly (string Kind, Edit Apply)[] s_edits =
+    [
+        ("call", RemoveCall), ("function", RemoveFunction), ("stub", StubFunction), ("node", RemoveNode),
+        ("replace", ReplaceNode), ("constant", SimplifyConstant), ("argument", SimplifyArgument), ("segment", EmptySegment),
+        ("global", SimplifyGlobal),
+    ];
+
     public GModule Shrink(GModule module)
     {
         _clock.Restart();
+        _edits.Clear();
         var current = module;
         bool progress = true;
         while (progress && !OutOfTime)
         {
             progress = false;
-            progress |= Pass(ref current, RemoveCall);
-            progress |= Pass(ref current, RemoveFunction);
-            progress |= Pass(ref current, StubFunction);
-            progress |= Pass(ref current, RemoveNode);
-            progress |= Pass(ref current, ReplaceNode);
-            progress |= Pass(ref current, SimplifyConstant);
-            progress |= Pass(ref current, SimplifyArgument);
-            progress |= Pass(ref current, EmptySegment);
+            foreach (var (kind, edit) in s_edits) progress |= Pass(ref current, kind, edit);
         }
         return current;
+    }
+
+    /// <summary>Applies <paramref name="edits"/> (as <see cref="Edits"/> lists them) to a copy of <paramref name="module"/>.</summary>
+    public static GModule Replay(GModule module, IEnumerable<ShrinkEdit> edits)
+    {
+        var m = module.Clone();
+        foreach (var e in edits)
+        {
+            var edit = Array.Find(s_edits, x => x.Kind == e.Kind).Apply ?? throw new ArgumentException($"unknown shrink edit '{e.Kind}'");
+            if (!edit(m, e.Site)) throw new ArgumentException($"shrink edit {e} does not apply");
+            NanCanonicalizer.Apply(m);
+        }
+        return m;
     }
 
     bool OutOfTime => _clock.Elapsed > budget;
@@ -49,7 +72,7 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
     /// <summary>An edit: applies its <paramref name="site"/>-th instance to the module; false when there is no such site.</summary>
     delegate bool Edit(GModule module, int site);
 
-    bool Pass(ref GModule current, Edit edit)
+    bool Pass(ref GModule current, string kind, Edit edit)
     {
         bool any = false;
         byte[]? currentBinary = TryEncode(current);
@@ -66,6 +89,7 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
                 continue;
             }
             Attempts++;
+            _edits.Add(new ShrinkEdit(kind, site));
             if (reproduces(candidate))
             {
                 current = candidate;
@@ -73,7 +97,11 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
                 Accepted++;
                 any = true;   // the same site number now names the next place
             }
-            else site++;
+            else
+            {
+                _edits.RemoveAt(_edits.Count - 1);
+                site++;
+            }
         }
         return any;
     }
@@ -230,6 +258,21 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
         return false;
     }
 
+    /// <summary>Makes a global's initialiser the simplest constant of its type (which may free the function it named).</summary>
+    static bool SimplifyGlobal(GModule m, int site)
+    {
+        int k = 0;
+        for (int i = 0; i < m.Globals.Count; i++)
+        {
+            if (i == m.FuelGlobal || Constants([m.Globals[i].Type.Type]) is not [var simplest]) continue;
+            bool already = m.Globals[i].Init is GConst { Bits: 0 } or GOp { Op: Opcode.RefNull };
+            if (already || k++ != site) continue;
+            m.Globals[i] = m.Globals[i] with { Init = simplest };
+            return true;
+        }
+        return false;
+    }
+
     // ---- Helpers
 
     /// <summary>Constants for the types (ref.null for nullable references), or null when a type has none.</summary>
@@ -262,4 +305,19 @@ public sealed class Shrinker(Func<GModule, bool> reproduces, TimeSpan budget)
                 foreach (var site in Sites(children)) yield return site;
         }
     }
+}
+
+/// <summary>One shrinking step: an edit kind and the site it applied to, written <c>kind:site</c>.</summary>
+public readonly record struct ShrinkEdit(string Kind, int Site)
+{
+    public override string ToString() => $"{Kind}:{Site}";
+
+    /// <summary>Parses a comma-separated list of <c>kind:site</c>.</summary>
+    public static List<ShrinkEdit> ParseList(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e =>
+        {
+            int colon = e.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(e[(colon + 1)..], out int site)) throw new FormatException($"'{e}' is not kind:site");
+            return new ShrinkEdit(e[..colon], site);
+        }).ToList();
 }
