@@ -13,6 +13,7 @@ public static class HoistCommand
         WastCommand.Create(),
         ObjdumpCommand.Create(),
         SettingsCommand.Create(),
+        FuzzCommand.Create(),
     };
 
     public static int Run(string[] args)

@@ -83,7 +83,7 @@ public static class RunCommand
     static int Run(string path, Strategy strategy, WasiConfig config, string? invokeName, string[] given)
     {
         var engine = new Engine(new Config { Strategy = strategy });
-        using var module = Module.FromFile(engine, path);
+        using var module = Load(engine, path);
         using var wasi = new WasiContext(config);
         using var store = new Store(engine);
         var linker = new Linker(engine);
@@ -111,6 +111,18 @@ public static class RunCommand
             if (trap.InnerException is { } cause) Console.Error.WriteLine($"    caused by: {cause.Message}");
             return TrapExitCode;
         }
+    }
+
+    /// <summary>
+    /// A binary module is decoded and validated once, by the compilation; a text one goes through
+    /// FrontEnd.LoadFile first, which reports validation errors at the text's LINE:COL.
+    /// </summary>
+    static Module Load(Engine engine, string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (FrontEnd.IsBinary(bytes)) return new Module(engine, bytes, path);
+        var (binary, _) = FrontEnd.LoadFile(path);
+        return new Module(engine, binary, path);
     }
 
     static int Invoke(string path, Instance instance, string name, string[] given)

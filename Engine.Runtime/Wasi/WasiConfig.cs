@@ -18,7 +18,11 @@ public sealed class WasiConfig
     /// <summary>Host directories the guest may use, from fd 3 on, in order.</summary>
     public List<WasiPreopen> Preopens { get; } = [];
 
-    /// <summary>Listening or connected sockets, after the directories (the guest uses sock_accept/recv/send on them).</summary>
+    /// <summary>
+    /// Listening or connected sockets, numbered after the directories (the guest uses sock_accept, recv,
+    /// send and shutdown on them). The context duplicates each when it is made: the guest shares the
+    /// socket (and its blocking mode) but closing either side's descriptor leaves the other's open.
+    /// </summary>
     public List<Socket> Sockets { get; } = [];
 
     public WasiStdio Stdin { get; set; } = WasiStdio.Inherit;

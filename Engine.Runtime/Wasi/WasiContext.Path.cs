@@ -13,7 +13,7 @@ public sealed partial class WasiContext
     /// <summary>The mode of files and directories the guest creates (the host's umask applies), as wasmtime and uvwasi use.</summary>
     const uint CreateFileMode = 0b110_110_110, CreateDirectoryMode = 0b111_111_111;
 
-    Errno Directory(uint fd, Rights needed, out HostDescriptor dir)
+    Errno LookupDirectory(uint fd, Rights needed, out HostDescriptor dir)
     {
         dir = null!;
         Errno e = Lookup(fd, needed, out Descriptor d);
@@ -27,7 +27,7 @@ public sealed partial class WasiContext
     Errno Resolve(in GuestMemory m, uint fd, Rights needed, uint path, uint pathLength, bool follow, out ResolvedPath resolved)
     {
         resolved = default;
-        Errno e = Directory(fd, needed, out HostDescriptor dir);
+        Errno e = LookupDirectory(fd, needed, out HostDescriptor dir);
         if (e != Errno.Success) return e;
         return PathResolver.Resolve(dir.Fd, m.Bytes(path, pathLength), follow, out resolved);
     }
@@ -197,7 +197,7 @@ public sealed partial class WasiContext
         Rights needed = Rights.PathOpen
             | ((o & Oflags.Creat) != 0 ? Rights.PathCreateFile : 0)
             | ((o & Oflags.Trunc) != 0 ? Rights.PathFilestatSetSize : 0);
-        Errno e = Directory(fd, needed, out HostDescriptor dir);
+        Errno e = LookupDirectory(fd, needed, out HostDescriptor dir);
         if (e != Errno.Success) return e;
         if ((f & Fdflags.Dsync) != 0) requested |= Rights.FdDatasync;
         if ((f & (Fdflags.Rsync | Fdflags.Sync)) != 0) requested |= Rights.FdSync;

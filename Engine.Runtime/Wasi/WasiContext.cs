@@ -38,8 +38,10 @@ public sealed partial class WasiContext : IDisposable
             _fds.Set(0, Stdio(config.Stdin, 0));
             _fds.Set(1, Stdio(config.Stdout, 1));
             _fds.Set(2, Stdio(config.Stderr, 2));
-            foreach (var p in config.Preopens) _fds.Insert(OpenPreopen(p), out _);
-            foreach (var s in config.Sockets) _fds.Insert(AdoptDuplicate((int)s.SafeHandle.DangerousGetHandle()), out _);
+            // Numbered explicitly: a stdio slot left empty (the host has no such descriptor) stays empty.
+            uint next = 3;
+            foreach (var p in config.Preopens) _fds.Set(next++, OpenPreopen(p));
+            foreach (var s in config.Sockets) _fds.Set(next++, AdoptDuplicate((int)s.SafeHandle.DangerousGetHandle()));
         }
         catch
         {
@@ -62,6 +64,7 @@ public sealed partial class WasiContext : IDisposable
         int fd = Posix.dup(hostFd);
         if (fd < 0) return null;   // the host has no such descriptor: neither does the guest
         var d = HostDescriptor.Adopt(fd);
+        d.RestoreFlagsOnClose();   // the open file description is the host's: leave it as it was found
         if (d.IsTerminal) d.RightsBase = d.RightsInheriting = RightsSets.TtyBase;
         return d;
     }

@@ -44,8 +44,7 @@ internal sealed class DirectoryListing
                     break;
                 }
                 // struct dirent64: d_ino u64 @0, d_off @8, d_reclen u16 @16, d_type u8 @18, d_name @19.
-                var name = new ReadOnlySpan<byte>(d + 19, 256);
-                name = name[..name.IndexOf((byte)0)];
+                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(d + 19);
                 Filetype type = d[18] switch
                 {
                     4 => Filetype.Directory,

@@ -12,6 +12,7 @@ internal sealed unsafe class HostDescriptor : Descriptor
 {
     readonly Filetype _type;
     DirectoryListing? _listing;
+    int _flagsToRestore = -1;
 
     HostDescriptor(int fd, Filetype type)
     {
@@ -33,6 +34,13 @@ internal sealed unsafe class HostDescriptor : Descriptor
         RightsInheriting = RightsSets.DirectoryInheriting,
         PreopenName = guestName,
     };
+
+    /// <summary>
+    /// For a duplicate of an inherited descriptor: its file status flags (append, nonblock) are shared with
+    /// the host's, so the ones found now are put back when the guest's copy is closed (a guest setting
+    /// nonblock on stdin must not leave the user's terminal non-blocking).
+    /// </summary>
+    public void RestoreFlagsOnClose() => _flagsToRestore = Posix.fcntl(Fd, Posix.F_GETFL, 0);
 
     /// <summary>The OS descriptor (-1 once closed).</summary>
     public int Fd { get; private set; }
@@ -297,6 +305,7 @@ internal sealed unsafe class HostDescriptor : Descriptor
         if (Fd < 0) return Errno.BadF;
         int fd = Fd;
         Fd = -1;
+        if (_flagsToRestore >= 0) Posix.fcntl(fd, Posix.F_SETFL, _flagsToRestore);
         // close(2) releases the descriptor even when it reports EINTR or EIO: never retry.
         return Posix.close(fd) == 0 ? Errno.Success : HostErrno.Last;
     }
