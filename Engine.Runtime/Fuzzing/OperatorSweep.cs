@@ -54,6 +54,9 @@ public static class OperatorSweep
                 var c = new FuzzCase(item.Module, ModuleEmitter.Encode(item.Module));
                 settings.MarkCurrent($"ops {item.Name}", c.Binary);
                 var runs = tiers.Select(t => t.Run(c)).ToList();
+                foreach (var r in runs) if (r.Unsupported is { } u) report.CountUnsupported(r.Target, u.Detail);
+                runs.RemoveAll(r => r.Unsupported is not null);
+                if (runs.Count == 0) continue;
                 var v8Run = item.ForV8 && v8 is { Alive: true } ? v8.Run(c) : null;
                 report.Modules++;
                 report.Count(runs[0]);

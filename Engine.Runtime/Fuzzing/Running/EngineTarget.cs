@@ -150,6 +150,7 @@ public sealed class EngineTarget : IFuzzTarget
         TrapException { Code: TrapCode.Interrupted or TrapCode.OutOfFuel } => new StepOutcome(step, StepKind.Hung, [], Detail: "no result within the time or fuel limit"),
         TrapException t => new StepOutcome(step, StepKind.Trapped, [], t.Code, t.Backtrace.Count > 0 ? $"{t.Message} at {t.Backtrace[0]}" : t.Message),
         WasmException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
+        Hoist.Compiler.UnsupportedFeatureException u => new StepOutcome(step, StepKind.Unsupported, [], Detail: $"{u.Construct} ({u.Feature.ToString().ToLowerInvariant()})"),
         NotSupportedException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
         _ => new StepOutcome(step, StepKind.Crashed, [], Detail: $"{e.GetType().Name}: {e.Message}\n{e.StackTrace}"),
     };
