@@ -219,7 +219,7 @@ public sealed class DiffFuzzer : IDisposable
         foreach (var o in outcomes) if (OutcomeComparer.Check(o) is { } failure) return failure;
         for (int i = 1; i < outcomes.Count; i++)
         {
-            bool exact = outcomes[i].Target != _v8?.Name;
+            bool exact = _tiers.Concat(_v8 is null ? [] : [_v8]).First(t => t.Name == outcomes[i].Target).ExactNans;
             if (OutcomeComparer.Compare(outcomes[0], outcomes[i], exact) is { } d) return d;
         }
         return null;
