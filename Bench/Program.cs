@@ -1,11 +1,17 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
 namespace Hoist.Bench;
 
 /// <summary>
-/// Benchmarks. <c>quick</c> prints front-end throughput in seconds; <c>compile</c> compile throughput
-/// next to V8 Liftoff; anything else goes to
-/// BenchmarkDotNet (e.g. <c>--filter '*DecodeValidate*'</c>).
+/// Benchmarks (see the README's "Benchmarks" section):
+/// <list type="bullet">
+/// <item><c>quick</c>: front-end decode + validate MB/s in seconds (<see cref="FrontEnd.QuickFrontEnd"/>).</item>
+/// <item><c>compile [--hoist-only] [--json FILE] [--warmup S] [--runs N]</c>: compile time of big.wasm on each
+/// Hoist tier next to V8 Liftoff and TurboFan (<see cref="Compile.QuickCompile"/>); compare.sh uses it.</item>
+/// <item>anything else goes to BenchmarkDotNet, e.g. <c>--filter '*HotLoop*'</c> or <c>--filter '*' --job short</c>.</item>
+/// </list>
 /// </summary>
 public static class Program
 {
@@ -16,11 +22,13 @@ public static class Program
             FrontEnd.QuickFrontEnd.Run();
             return;
         }
-        if (args is ["compile", ..])
+        if (args is ["compile", .. var rest])
         {
-            FrontEnd.QuickCompile.Run();
+            Compile.QuickCompile.Run(rest);
             return;
         }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // Median and minimum beside the mean: on a shared, loaded machine the minimum is the least disturbed run.
+        var config = DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }
 }

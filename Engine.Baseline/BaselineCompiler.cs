@@ -16,12 +16,19 @@ namespace Hoist.Baseline;
 /// </remarks>
 public sealed class BaselineCompiler : ICompiler
 {
+    readonly CpuFeatures _cpu;
+
+    public BaselineCompiler() : this(CpuFeatures.Host) { }
+
+    /// <summary>A compiler for a CPU with the given optional features (tests use it to reach the fallbacks).</summary>
+    internal BaselineCompiler(CpuFeatures cpu) => _cpu = cpu;
+
     public string Name => "baseline";
 
     public CompiledModule Compile(CompileInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var env = new ModuleEnv(input);
+        var env = new ModuleEnv(input, _cpu);
         var code = input.Module.Code;
         var functions = new MachineCode[code.Count];
         long bytes = 0;

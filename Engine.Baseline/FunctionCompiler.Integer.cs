@@ -354,6 +354,21 @@ internal sealed partial class FunctionCompiler
         if (a.Kind == EntryKind.Reg) d = a.Gpr;
         else d = AllocGpr();
         bool clz = code is Opcode.I32Clz or Opcode.I64Clz, ctz = code is Opcode.I32Ctz or Opcode.I64Ctz;
+        if ((clz && !_env.Cpu.Lzcnt) || (ctz && !_env.Cpu.Tzcnt))
+        {
+            // Without LZCNT/BMI1 those encodings run as bsr/bsf, whose result is a bit index, undefined for 0.
+            int bits = w.Bits();
+            if (a.Kind == EntryKind.Reg) _masm.Mov(w, Scratch, d); else _masm.Mov(w, Scratch, MemOf(a));
+            _masm.MovImm(Width.W32, d, clz ? 2 * bits - 1 : bits); // what the index must become for a zero input
+            Label zero = _masm.NewLabel();
+            if (clz) _masm.Bsr(w, Scratch, Scratch); else _masm.Bsf(w, Scratch, Scratch);
+            _masm.Jcc(Cond.Zero, zero, JumpDistance.Short);
+            _masm.Mov(w, d, Scratch);
+            _masm.Bind(zero);
+            if (clz) _masm.Xor(w, d, bits - 1); // clz = (width - 1) - index; for 0: (2w - 1) ^ (w - 1) = w
+            PushGpr(a.Type, d);
+            return;
+        }
         if (a.Kind == EntryKind.Reg)
         {
             if (clz) _masm.Lzcnt(w, d, d); else if (ctz) _masm.Tzcnt(w, d, d); else _masm.Popcnt(w, d, d);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Hoist.Isa.X64;
 using Hoist.Wasm;
@@ -94,17 +93,15 @@ internal sealed partial class FunctionCompiler
     void Free(in Entry e)
     {
         if (e.Kind != EntryKind.Reg) return;
-        if (e.IsFloat) _freeXmm.Add(e.Reg);
-        else FreeGpr((Gpr)e.Reg);
+        if (e.IsFloat) FreeXmm(e.Xmm);
+        else FreeGpr(e.Gpr);
     }
 
-    void FreeGpr(Gpr r)
-    {
-        Debug.Assert(r != Scratch, "the scratch register is never allocated, so never freed");
-        _freeGpr.Add((int)r);
-    }
+    // Only allocatable registers go back to the free sets: an operand that was moved to a scratch register
+    // (which is never allocated) must not make it allocatable when it is released.
+    void FreeGpr(Gpr r) => _freeGpr.Bits |= (1u << (int)r) & s_allGpr.Bits;
 
-    void FreeXmm(Xmm r) => _freeXmm.Add((int)r);
+    void FreeXmm(Xmm r) => _freeXmm.Bits |= (1u << (int)r) & s_allXmm.Bits;
 
     /// <summary>A free GPR (spilling the oldest register entry if none is), now owned by the caller.</summary>
     Gpr AllocGpr()

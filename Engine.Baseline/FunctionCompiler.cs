@@ -36,7 +36,8 @@ namespace Hoist.Baseline;
 /// label (results at the end of a block or if, parameters at the head of a loop) travel in the canonical
 /// slots of their positions. So every branch only has to store the values it carries into those slots
 /// and jump, and all the paths that meet at a label agree. A block's end whose label no branch
-/// targeted keeps its results where they are. Branches to the function frame are returns.</para>
+/// targeted keeps its results where they are (no merge, no stores). Branches to the function frame are
+/// returns. A comparison leaves its result in the flags when a br_if, if or select consumes it next.</para>
 /// <para><b>Calls</b> follow <see cref="Abi"/> via <see cref="AbiSignature"/>: live registers are spilled,
 /// arguments go to their registers (a parallel move that breaks cycles with the scratch register) and to
 /// the outgoing area, and r14 is reloaded from [rbp-8] after every call, because a callee in the same
@@ -48,7 +49,12 @@ namespace Hoist.Baseline;
 /// operations call runtime builtins (C ABI), which report traps through their return value.</para>
 /// <para><b>Traps</b> jump to out-of-line stubs (<see cref="MacroAssembler.TrapIf"/>). Every operator's code
 /// is tagged with its wasm offset (<see cref="CodeBuffer.SetSourceLocation"/>).</para>
-/// <para>Unreachable code (after br, return, unreachable...) is validated but not compiled.</para>
+/// <para><b>Interruption</b> (when <see cref="CompileInput"/> asks): at function entry and at every loop head,
+/// fuel is decremented by one (so it bounds calls plus loop iterations) and the epoch counter compared with
+/// the deadline; the slow path calls the <see cref="BuiltinId.OutOfFuelOrEpoch"/> builtin.</para>
+/// <para>Unreachable code (after br, return, unreachable...) is validated but not compiled. SIMD, GC and
+/// exception-handling operators (and v128 values) throw <see cref="UnsupportedFeatureException"/>, naming
+/// the operator and its feature. The code needs SSE4.1 and POPCNT (see <see cref="CpuFeatures"/>).</para>
 /// </remarks>
 internal sealed partial class FunctionCompiler
 {

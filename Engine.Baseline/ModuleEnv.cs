@@ -12,8 +12,9 @@ namespace Hoist.Baseline;
 /// </summary>
 internal sealed class ModuleEnv
 {
-    public ModuleEnv(CompileInput input)
+    public ModuleEnv(CompileInput input, CpuFeatures cpu)
     {
+        Cpu = cpu;
         Input = input;
         Module = input.Module;
         Context = input.Context;
@@ -28,6 +29,9 @@ internal sealed class ModuleEnv
         for (int i = 0; i < Types.Count; i++)
             if (Types[(uint)i].Composite is FuncType f) Signatures[i] = AbiSignature.Of(f);
     }
+
+    /// <summary>The host's optional instructions the code may use.</summary>
+    public CpuFeatures Cpu { get; }
 
     public CompileInput Input { get; }
     public WasmModule Module { get; }

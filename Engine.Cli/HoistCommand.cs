@@ -12,8 +12,13 @@ public static class HoistCommand
         ValidateCommand.Create(),
         WastCommand.Create(),
         ObjdumpCommand.Create(),
+        SettingsCommand.Create(),
         FuzzCommand.Create(),
     };
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    public static int Run(string[] args)
+    {
+        var root = Build();
+        return root.Parse(RunCommand.SeparateProgramArguments(root, args)).Invoke();
+    }
 }

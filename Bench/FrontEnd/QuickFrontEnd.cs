@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hoist.Bench.Common;
 using Hoist.Wasm.Validation;
 
 namespace Hoist.Bench.FrontEnd;
@@ -12,8 +13,7 @@ public static class QuickFrontEnd
     public static void Run()
     {
         // Bench/programs/big.wasm: 1.7 MB of clang -O2 code from the project's generated C (Bench/scripts/gen-big.mjs).
-        string big = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Bench", "programs", "big.wasm");
-        if (File.Exists(big)) Measure("big.wasm (clang -O2)", File.ReadAllBytes(big));
+        Measure("big.wasm (clang -O2)", BenchFiles.BigWasm);
         Measure("synthetic", SyntheticModule.Build(minCodeBytes: 1 << 20));
     }
 

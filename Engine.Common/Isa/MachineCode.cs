@@ -32,10 +32,16 @@ public sealed class MachineCode
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if ((uint)instructionsSize > (uint)bytes.Length) throw new ArgumentOutOfRangeException(nameof(instructionsSize));
-        CheckSorted(trapSites, t => t.Offset, bytes.Length, nameof(trapSites));
-        CheckSorted(callSites, c => c.ReturnOffset, bytes.Length, nameof(callSites));
-        CheckSorted(relocations, r => r.Offset, bytes.Length, nameof(relocations));
-        CheckSorted(sourceLocations, s => s.CodeOffset, bytes.Length, nameof(sourceLocations));
+        // Plain loops, not a generic helper over delegates: this runs once per compiled function and
+        // must be cheap even before the JIT has optimised it (short-lived `hoist run` processes).
+        int last = 0;
+        foreach (TrapSite t in trapSites) last = CheckOffset(t.Offset, last, bytes.Length, nameof(trapSites));
+        last = 0;
+        foreach (CallSite c in callSites) last = CheckOffset(c.ReturnOffset, last, bytes.Length, nameof(callSites));
+        last = 0;
+        foreach (Relocation r in relocations) last = CheckOffset(r.Offset, last, bytes.Length, nameof(relocations));
+        last = 0;
+        foreach (SourceLoc l in sourceLocations) last = CheckOffset(l.CodeOffset, last, bytes.Length, nameof(sourceLocations));
         foreach (Relocation r in relocations)
         {
             if (r.Offset + (r.Kind == RelocKind.Abs64 ? 8 : 4) > instructionsSize)
@@ -49,16 +55,10 @@ public sealed class MachineCode
         _srcLocs = sourceLocations;
     }
 
-    private static void CheckSorted<T>(T[] items, Func<T, int> offset, int size, string name)
+    private static int CheckOffset(int offset, int previous, int size, string name)
     {
-        ArgumentNullException.ThrowIfNull(items, name);
-        int previous = 0;
-        foreach (T item in items)
-        {
-            int o = offset(item);
-            if (o < previous || o > size) throw new ArgumentException($"offset {o} is out of order or outside the code", name);
-            previous = o;
-        }
+        if (offset < previous || offset > size) throw new ArgumentException($"offset {offset} is out of order or outside the code", name);
+        return offset;
     }
 
     /// <summary>The code: instructions, then the constant pool.</summary>

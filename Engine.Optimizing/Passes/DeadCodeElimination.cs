@@ -1,0 +1,112 @@
+using Hoist.Optimizing.Analysis;
+using Hoist.Optimizing.Ir;
+
+namespace Hoist.Optimizing.Passes;
+
+/// <summary>
+/// Removes what cannot affect the function's behaviour, by marking what can and sweeping the rest:
+/// <list type="bullet">
+/// <item>blocks the entry cannot reach;</item>
+/// <item>instructions without side effects (pure ones and loads) whose results nothing live uses;</item>
+/// <item>block parameters nothing live uses, with their arguments on every incoming edge — including
+///   loop-carried values that only feed themselves.</item>
+/// </list>
+/// Roots are the instructions with side effects (stores, calls, traps, terminators): their operands are
+/// live, except a branch's arguments, which are live only where the parameter they feed is. Entry block
+/// parameters always stay (they are the signature).
+/// </summary>
+public sealed class DeadCodeElimination : IPass
+{
+    public string Name => "dce";
+
+    readonly ControlFlowGraph _cfg = new();
+    readonly DominatorTree _dom = new();
+    readonly Stack<Value> _work = new();
+
+    public bool Run(Function f)
+    {
+        bool changed = RemoveUnreachableBlocks(f);
+        var liveValue = new bool[f.ValueCount];
+        var liveInst = new bool[f.InstCount];
+        var incoming = IncomingEdges(f);
+
+        foreach (var b in f.Blocks)
+            foreach (var i in f.InstsOf(b))
+            {
+                if (!f.OpOf(i).HasSideEffects()) continue;
+                liveInst[i.Index] = true;
+                foreach (var a in f.Args(i)) _work.Push(a);
+            }
+        while (_work.Count > 0)
+        {
+            var v = f.Resolve(_work.Pop());
+            if (liveValue[v.Index]) continue;
+            liveValue[v.Index] = true;
+            ref readonly ValueData vd = ref f.ValueInfo(v);
+            if (vd.Kind == ValueKind.Result)
+            {
+                if (liveInst[vd.Owner]) continue;
+                liveInst[vd.Owner] = true;
+                foreach (var a in f.Args(new Inst(vd.Owner))) _work.Push(a);
+            }
+            else if (vd.Kind == ValueKind.Param && incoming.TryGetValue(vd.Owner, out var edges))
+            {
+                foreach (var (branch, t) in edges) _work.Push(f.TargetArgs(branch, t)[vd.Num]);
+            }
+        }
+
+        foreach (var b in f.Blocks)
+        {
+            foreach (var i in f.InstsOf(b))
+            {
+                if (liveInst[i.Index]) continue;
+                f.RemoveInst(i);
+                changed = true;
+            }
+            if (b == f.EntryBlock) continue;
+            var ps = f.BlockParams(b);
+            for (int k = ps.Length - 1; k >= 0; k--)
+            {
+                if (liveValue[f.BlockParams(b)[k].Index]) continue;
+                f.RemoveBlockParam(b, k);
+                if (incoming.TryGetValue(b.Index, out var edges))
+                    foreach (var (branch, t) in edges) f.RemoveTargetArg(branch, t, k);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    bool RemoveUnreachableBlocks(Function f)
+    {
+        _cfg.Compute(f);
+        _dom.Compute(f, _cfg);
+        bool changed = false;
+        foreach (var b in f.Blocks)
+        {
+            if (_dom.IsReachable(b)) continue;
+            f.RemoveBlock(b);
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>For each block: the branch targets that go to it (one per edge, so a br_table naming it twice gives two).</summary>
+    static Dictionary<int, List<(Inst Branch, int Target)>> IncomingEdges(Function f)
+    {
+        var incoming = new Dictionary<int, List<(Inst, int)>>();
+        foreach (var b in f.Blocks)
+        {
+            var term = f.LastInst(b);
+            if (!term.IsValid) continue;
+            int n = f.TargetCount(term);
+            for (int t = 0; t < n; t++)
+            {
+                int target = f.TargetBlock(term, t).Index;
+                if (!incoming.TryGetValue(target, out var list)) incoming[target] = list = new();
+                list.Add((term, t));
+            }
+        }
+        return incoming;
+    }
+}

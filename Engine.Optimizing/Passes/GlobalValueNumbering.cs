@@ -1,0 +1,93 @@
+using Hoist.Optimizing.Analysis;
+using Hoist.Optimizing.Ir;
+
+namespace Hoist.Optimizing.Passes;
+
+/// <summary>
+/// Global value numbering over the dominator tree: an instruction equal to one that dominates it (same
+/// opcode, types, immediates and operands, commutative operands in either order) is removed and its
+/// results become the dominating instruction's. Candidates are the pure instructions, loads of the
+/// <c>const</c> region (nothing writes it, so two such loads of one address agree wherever they are),
+/// and the instructions that only trap or compute (divisions, trapping conversions, conditional traps,
+/// bounds checks): the dominating copy would already have trapped. Other loads need the memory state
+/// between the two and are left to redundant-load elimination.
+/// The walk is a pre-order of the dominator tree with a scoped table (entries leave with their subtree).
+/// </summary>
+public sealed class GlobalValueNumbering : IPass
+{
+    public string Name => "gvn";
+
+    readonly ControlFlowGraph _cfg = new();
+    readonly DominatorTree _dom = new();
+    readonly Dictionary<Key, Inst> _table = new();
+    readonly List<(Key Key, Inst Previous, bool Had)> _undo = new();
+
+    readonly record struct Key(Op Op, IrType Type, byte Code, int Ref, long Imm, int A0, int A1, int A2);
+
+    public bool Run(Function f)
+    {
+        _cfg.Compute(f);
+        _dom.Compute(f, _cfg);
+        _table.Clear();
+        _undo.Clear();
+        bool changed = false;
+        // Explicit stack of (block, undo height); a negative block index marks "leave the subtree".
+        var stack = new Stack<(Block Block, int Mark)>();
+        stack.Push((f.EntryBlock, -1));
+        while (stack.Count > 0)
+        {
+            var (b, mark) = stack.Pop();
+            if (mark >= 0)
+            {
+                Undo(mark);
+                continue;
+            }
+            stack.Push((b, _undo.Count));
+            foreach (var i in f.InstsOf(b)) changed |= Visit(f, i);
+            var children = _dom.Children(b);
+            for (int c = children.Length - 1; c >= 0; c--) stack.Push((children[c], -1));
+        }
+        return changed;
+    }
+
+    void Undo(int height)
+    {
+        for (int k = _undo.Count - 1; k >= height; k--)
+        {
+            var (key, previous, had) = _undo[k];
+            if (had) _table[key] = previous; else _table.Remove(key);
+        }
+        _undo.RemoveRange(height, _undo.Count - height);
+    }
+
+    static bool IsCandidate(Function f, Inst i)
+    {
+        ref readonly InstData d = ref f[i];
+        Op op = d.Op;
+        if (op.IsPure()) return true;
+        if (op.IsLoad()) return new AliasRegion(d.Ref).Kind == RegionKind.Const;
+        return op is Op.Sdiv or Op.Udiv or Op.Srem or Op.Urem or Op.FcvtToSint or Op.FcvtToUint
+            or Op.Trapz or Op.Trapnz or Op.BoundsCheck;
+    }
+
+    bool Visit(Function f, Inst i)
+    {
+        var args = f.ArgsMut(i);
+        for (int k = 0; k < args.Length; k++) args[k] = f.Resolve(args[k]);
+        if (args.Length > 3 || !IsCandidate(f, i)) return false;
+        ref readonly InstData d = ref f[i];
+        int a0 = args.Length > 0 ? args[0].Index : -1, a1 = args.Length > 1 ? args[1].Index : -1, a2 = args.Length > 2 ? args[2].Index : -1;
+        if (d.Op.IsCommutative() && a0 > a1) (a0, a1) = (a1, a0);
+        var key = new Key(d.Op, d.Type, d.Code, d.Ref, d.Imm, a0, a1, a2);
+        if (_table.TryGetValue(key, out var existing))
+        {
+            int n = f.ResultCount(i);
+            for (int r = 0; r < n; r++) f.ChangeToAlias(f.Result(i, r), f.Result(existing, r));
+            f.RemoveInst(i);
+            return true;
+        }
+        _undo.Add((key, default, false));
+        _table[key] = i;
+        return false;
+    }
+}
