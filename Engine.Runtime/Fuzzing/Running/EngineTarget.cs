@@ -121,12 +121,7 @@ public sealed class EngineTarget : IFuzzTarget
         var linker = new Linker(_engine);
         foreach (var imp in m.Imports)
         {
-            var type = imp.Type;
-            linker.DefineFunction(HostImport.Module, imp.Name, type.ToFuncType(), args =>
-            {
-                var results = HostImport.Call(imp.Name, Array.ConvertAll(args, a => a.Type.Kind == ValKind.I32 ? a.AsI32() : a.AsI64()));
-                return results.Select((r, i) => type.Results[i].Kind == ValKind.I32 ? Value.I32((int)r) : Value.I64(r)).ToArray();
-            });
+            linker.DefineFunction(HostImport.Module, imp.Name, imp.Type.ToFuncType(), args => HostImport.Call(imp.Name, args));
         }
         return linker;
     }
