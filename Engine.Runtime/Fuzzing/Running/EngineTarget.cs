@@ -33,7 +33,16 @@ public sealed class EngineTarget : IFuzzTarget
     /// <summary>The engine fuel a call gets in the metered variant: far more than 300 loop iterations of any generated body.</summary>
     const long MeteredFuel = 2_000_000_000;
 
-    readonly Engine _engine;
+    /// <summary>
+    /// Runs before the engine is replaced by a fresh one. An engine keeps a trampoline (a page of code) and a
+    /// canonical type for every distinct function type it has seen, for its lifetime; generated modules bring new
+    /// types all the time, so a long run on one engine would grow without bound.
+    /// </summary>
+    const int RunsPerEngine = 200;
+
+    readonly Config _config;
+    Engine _engine;
+    int _runs;
     readonly Timer? _ticker;
     readonly bool _metered;
 
@@ -41,7 +50,8 @@ public sealed class EngineTarget : IFuzzTarget
     public EngineTarget(Strategy strategy, string? name = null, bool meteredFuel = false)
     {
         _metered = meteredFuel;
-        _engine = new Engine(new Config { Strategy = strategy, EpochInterruption = !meteredFuel, ConsumeFuel = meteredFuel, ParallelCompilation = false });
+        _config = new Config { Strategy = strategy, EpochInterruption = !meteredFuel, ConsumeFuel = meteredFuel, ParallelCompilation = false };
+        _engine = new Engine(_config);
         Name = name ?? strategy.ToString().ToLowerInvariant();
         if (!meteredFuel) _ticker = new Timer(_ => _engine.IncrementEpoch(), null, TickMilliseconds, TickMilliseconds);
     }
@@ -59,6 +69,7 @@ public sealed class EngineTarget : IFuzzTarget
 
     public RunOutcome Run(FuzzCase c)
     {
+        if (++_runs % RunsPerEngine == 0) _engine = new Engine(_config);
         var steps = new List<StepOutcome>();
         Module module;
         try
