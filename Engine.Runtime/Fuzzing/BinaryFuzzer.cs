@@ -42,7 +42,7 @@ public static class BinaryFuzzer
             Compile(input, engines);
         }
 
-        int iterations = settings.Iterations ?? (settings.Duration is null ? 1000 : int.MaxValue);
+        int iterations = settings.Iterations ?? (settings.Duration is null ? FuzzSettings.DefaultIterations : int.MaxValue);
         var result = RobustnessRun.Run(corpus, settings.Seed, iterations, Target, settings.HangLimit, IsTypedError,
             stop: () => settings.Duration is { } d && clock.Elapsed >= d);
         report.Elapsed = clock.Elapsed;

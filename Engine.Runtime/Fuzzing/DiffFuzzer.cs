@@ -155,7 +155,7 @@ public sealed class DiffFuzzer : IDisposable
             if (v8Usable) _report.V8Compared++;
             else _report.V8Unusable++;
         }
-        _report.Count(outcomes[0]);
+        if (outcomes.Count > 0) _report.Count(outcomes[0]);
         if (Divergence(outcomes) is not { } divergence) return;
 
         // Shrink, keeping only edits after which the same failure shows, then write the reproducer.
@@ -198,6 +198,9 @@ public sealed class DiffFuzzer : IDisposable
     List<RunOutcome> RunAll(FuzzCase c, bool useV8, out bool v8Usable)
     {
         var outcomes = _tiers.Select(t => t.Run(c)).ToList();
+        // A tier that does not compile something the module uses (a gap, not a wrong answer) sits this module out.
+        foreach (var o in outcomes) if (o.Unsupported is { } u) _report.CountUnsupported(o.Target, u.Detail);
+        outcomes.RemoveAll(o => o.Unsupported is not null);
         v8Usable = false;
         if (useV8)
         {
@@ -212,10 +215,11 @@ public sealed class DiffFuzzer : IDisposable
     /// <summary>The first failure: a run that fails on its own, or a run that differs from the first tier's.</summary>
     Divergence? Divergence(List<RunOutcome> outcomes)
     {
+        if (outcomes.Count == 0) return null;
         foreach (var o in outcomes) if (OutcomeComparer.Check(o) is { } failure) return failure;
         for (int i = 1; i < outcomes.Count; i++)
         {
-            bool exact = outcomes[i].Target != _v8?.Name;
+            bool exact = _tiers.Concat(_v8 is null ? [] : [_v8]).First(t => t.Name == outcomes[i].Target).ExactNans;
             if (OutcomeComparer.Compare(outcomes[0], outcomes[i], exact) is { } d) return d;
         }
         return null;

@@ -31,6 +31,14 @@ public sealed class FuzzReport
     /// <summary>Failures: divergences, crashes, hangs, generator bugs. A run with any exits non-zero.</summary>
     public int Failures { get { lock (_findings) return _findings.Count; } }
 
+    readonly Dictionary<(string Target, string Construct), int> _unsupported = [];
+
+    /// <summary>Counts a module a tier did not compile because of <paramref name="construct"/> (left out of the comparison).</summary>
+    public void CountUnsupported(string target, string construct)
+    {
+        lock (_unsupported) _unsupported[(target, construct)] = _unsupported.GetValueOrDefault((target, construct)) + 1;
+    }
+
     public void AddFinding(Finding f) { lock (_findings) _findings.Add(f); }
     public void AddNote(string note) => _notes.Add(note);
 
@@ -68,6 +76,10 @@ public sealed class FuzzReport
             s.AppendLine($"  generator bugs (invalid modules): {GeneratorBugs}");
             s.AppendLine("  coverage: " + Coverage.Summary());
         }
+        lock (_unsupported)
+            foreach (var g in _unsupported.GroupBy(u => u.Key.Target))
+                s.AppendLine($"  {g.Key} left out (unsupported): {g.Sum(u => u.Value)} modules; " +
+                    string.Join(", ", g.OrderByDescending(u => u.Value).Take(8).Select(u => $"{u.Key.Construct} {u.Value}")));
         var findings = Findings;
         s.AppendLine($"  failures: {findings.Count}");
         foreach (var f in findings)

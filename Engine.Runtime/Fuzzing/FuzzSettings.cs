@@ -60,5 +60,8 @@ public sealed record FuzzSettings
 
     /// <summary>Whether a run that has done <paramref name="count"/> modules or inputs in <paramref name="elapsed"/> is over.</summary>
     internal bool Done(int count, TimeSpan elapsed) =>
-        (Iterations is int n && count >= n) || (Duration is { } d && elapsed >= d) || (Iterations is null && Duration is null && count >= 1000);
+        (Iterations is int n && count >= n) || (Duration is { } d && elapsed >= d) || (Iterations is null && Duration is null && count >= DefaultIterations);
+
+    /// <summary>How many modules or inputs a run without a count or a time limit does.</summary>
+    public const int DefaultIterations = 1000;
 }

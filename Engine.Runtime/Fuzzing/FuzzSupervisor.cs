@@ -28,7 +28,7 @@ public sealed class FuzzSupervisor(Func<IReadOnlyList<string>, bool, Process> st
         Directory.CreateDirectory(state);
         var clock = Stopwatch.StartNew();
         int first = settings.FirstIteration;
-        int? remaining = settings.Iterations ?? (settings.Duration is null ? 1000 : null);
+        int? remaining = settings.Iterations;   // null: the child's own default (or the time limit)
         int status = 0, crashes = 0;
         try
         {
@@ -36,7 +36,8 @@ public sealed class FuzzSupervisor(Func<IReadOnlyList<string>, bool, Process> st
             {
                 var args = new List<string>(childArguments) { "--worker", "--state", state, "--first", first.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 if (remaining is int n) args.AddRange(["--iterations", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                else args.AddRange(["--time", Math.Max(1, (settings.Duration!.Value - clock.Elapsed).TotalSeconds).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)]);
+                else if (settings.Duration is { } limit)
+                    args.AddRange(["--time", Math.Max(1, (limit - clock.Elapsed).TotalSeconds).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)]);
                 int exit = Wait(startChild(args, false));
                 if (s_normalExits.Contains(exit))
                 {
@@ -51,7 +52,7 @@ public sealed class FuzzSupervisor(Func<IReadOnlyList<string>, bool, Process> st
                 // Only diff mode can resume (module i is known by its index alone): carry on after the crash.
                 if (mode != "diff" || !what.StartsWith("diff ", StringComparison.Ordinal)) break;
                 int crashed = int.Parse(what[5..], System.Globalization.CultureInfo.InvariantCulture);
-                if (remaining is int r) remaining = r - (crashed + 1 - first);
+                if (settings.Duration is null) remaining = (remaining ?? FuzzSettings.DefaultIterations) - (crashed + 1 - first);
                 first = crashed + 1;
                 if (remaining <= 0 || (settings.Duration is { } d && clock.Elapsed >= d)) break;
             }

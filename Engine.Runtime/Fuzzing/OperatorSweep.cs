@@ -6,18 +6,19 @@ namespace Hoist.Runtime.Fuzzing;
 
 /// <summary>
 /// The operator sweep (<c>hoist fuzz --mode ops</c>): every in-scope numeric operator of the opcode table, on edge
-/// values and random ones, computed four ways — all operands constant (what a compiler folds), all from parameters
-/// (what it computes at run time), and each mix — by every tier, and the constant form by V8. Where random modules
+/// values and random ones, computed in several forms — all operands constant (what a compiler folds), from
+/// parameters (locals), from registers, from spilled stack slots, and each constant/parameter mix — by every tier,
+/// and the constant form by V8. Where random modules
 /// reach a given operator on a given value by chance, the sweep reaches every one on purpose.
 /// </summary>
 /// <remarks>
-/// <para>Checks, for each operator and operands: the four forms agree on each tier (the same bits, or the same trap);
+/// <para>Checks, for each operator and operands: the forms agree on each tier (the same bits, or the same trap);
 /// the tiers agree with each other and V8 with the constant form; and every NaN an arithmetic operator returns
 /// follows the spec — canonical when every NaN operand is canonical, arithmetic (quiet bit set) otherwise. The
 /// forms' NaNs may differ in payload and sign as the spec allows, but not in kind.</para>
-/// <para>One module per operator: function 0 computes from parameters; then, per operand tuple, a function with
-/// constants only and (for binary operators) one per mix. The calls go in that order. A failure is written as a
-/// module with the four forms of the failing tuple alone.</para>
+/// <para>One module per operator: functions computing from parameters, registers and slots; then, per operand tuple,
+/// a function with constants only and (for binary operators) one per mix. Each tuple's calls go in the order of
+/// <see cref="FormNames"/>. A failure is written as a module with the forms of the failing tuple alone.</para>
 /// <para>Then every load and store (<see cref="MemorySweep"/>), at addresses and offsets around the ends of a 32-bit
 /// and a 64-bit memory, checked against the exact outcome the sweep computes itself.</para>
 /// </remarks>
@@ -54,6 +55,9 @@ public static class OperatorSweep
                 var c = new FuzzCase(item.Module, ModuleEmitter.Encode(item.Module));
                 settings.MarkCurrent($"ops {item.Name}", c.Binary);
                 var runs = tiers.Select(t => t.Run(c)).ToList();
+                foreach (var r in runs) if (r.Unsupported is { } u) report.CountUnsupported(r.Target, u.Detail);
+                runs.RemoveAll(r => r.Unsupported is not null);
+                if (runs.Count == 0) continue;
                 var v8Run = item.ForV8 && v8 is { Alive: true } ? v8.Run(c) : null;
                 report.Modules++;
                 report.Count(runs[0]);
@@ -145,6 +149,11 @@ public static class OperatorSweep
         GNode Get(int local, int operand) => new GOp(Opcode.LocalGet, [], [types[operand]], new GImm { Index = local });
 
         var runtime = Function(types, i => Get(i, i));
+        // The same from registers (select of a value with itself moves it into one) and from spilled stack slots
+        // (a block spills the values beneath it, and leaves its result in a slot).
+        var registers = Function(types, i => new GOp(types[i].IsNumeric ? Opcode.Select : Opcode.SelectTyped,
+            [Get(i, i), Get(i, i), new GConst(ValType.I32, 1)], [types[i]], new GImm { Type = types[i] }));
+        var spilled = Function(types, i => new GBlock(Opcode.Block, [], [types[i]], -1) { Body = [Get(i, i)] });
         foreach (var tuple in tuples)
         {
             m.Calls.Add(new Invocation(runtime, Args(types, tuple)));
@@ -157,6 +166,8 @@ public static class OperatorSweep
                 var right = Function([types[0]], i => i == 1 ? new GConst(types[1], tuple[1]) : Get(0, 0));
                 m.Calls.Add(new Invocation(right, [new ArgValue(types[0], tuple[0])]));
             }
+            m.Calls.Add(new Invocation(registers, Args(types, tuple)));
+            m.Calls.Add(new Invocation(spilled, Args(types, tuple)));
         }
         return m;
     }
@@ -167,7 +178,8 @@ public static class OperatorSweep
     static IEnumerable<(ulong[] Tuple, Divergence Divergence)> Check(Opcode op, List<ulong[]> tuples, List<RunOutcome> runs, RunOutcome? v8)
     {
         var types = ParamTypes(op);
-        int forms = types.Length == 2 ? 4 : 2;
+        var formNames = FormNames(types.Length);
+        int forms = formNames.Length;
         string name = op.Mnemonic();
         foreach (var run in runs)
             if (run.Steps.Count < 2 + forms * tuples.Count)
@@ -191,9 +203,9 @@ public static class OperatorSweep
                     if (step.Kind is StepKind.Crashed or StepKind.Hung)
                         found = new Divergence($"{run.Target}: {name}: {step.Kind}", $"{name} {operands}: {step}");
                     else if (!Agree(reference, step, arithmetic, exactNans: true))
-                        found = new Divergence($"{run.Target}: {name}: the {FormName(f)} form differs", $"{name} {operands}: from parameters {reference}, {FormName(f)} {step}");
+                        found = new Divergence($"{run.Target}: {name}: the {formNames[f]} form differs", $"{name} {operands}: from parameters {reference}, {formNames[f]} {step}");
                     else if (arithmetic && step.Kind == StepKind.Ok && NanRuleBroken(tuples[t], types, step.Values[0]) is { } rule)
-                        found = new Divergence($"{run.Target}: {name}: {rule}", $"{name} {operands} ({FormName(f)} form) = {step}");
+                        found = new Divergence($"{run.Target}: {name}: {rule}", $"{name} {operands} ({formNames[f]} form) = {step}");
                 }
                 if (found is null && run != runs[0] && !Agree(runs[0].Steps[first + 1], run.Steps[first + 1], arithmetic, exactNans: true))
                     found = new Divergence($"{runs[0].Target}/{run.Target}: {name} differs", $"{name} {operands}: {runs[0].Target} {runs[0].Steps[first + 1]}, {run.Target} {run.Steps[first + 1]}");
@@ -204,7 +216,10 @@ public static class OperatorSweep
         }
     }
 
-    static string FormName(int form) => form switch { 0 => "parameters", 1 => "constant", 2 => "constant-first", _ => "constant-second" };
+    /// <summary>The forms of one operand tuple, in the order of their calls (the constant form is always second).</summary>
+    static string[] FormNames(int operands) => operands == 2
+        ? ["parameters", "constant", "constant-first", "constant-second", "registers", "spilled"]
+        : ["parameters", "constant", "registers", "spilled"];
 
     /// <summary>Same outcome: the same trap, or the same value (NaNs of an arithmetic operator need only both be NaNs).</summary>
     internal static bool Agree(StepOutcome a, StepOutcome b, bool arithmetic, bool exactNans)

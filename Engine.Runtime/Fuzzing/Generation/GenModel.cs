@@ -81,26 +81,38 @@ public sealed class GModule
 }
 
 /// <summary>
-/// A host function a generated module may import (module <c>host</c>), defined the same way by every target:
-/// pure integer arithmetic, so any engine computes the same result. <see cref="TypeIndex"/> is its type in the module.
+/// A host function a generated module may import (module <c>host</c>), defined the same way by every target (for
+/// Hoist by <see cref="Call"/>, for V8 in <see cref="V8TargetScript"/>): integer and float arithmetic that every
+/// engine computes alike, and references passed through, so calls cross the host boundary in both directions with
+/// every kind of value. <see cref="TypeIndex"/> is its type in the module.
 /// </summary>
+/// <remarks>
+/// A float result can be a NaN whose bits the host's language chooses; <see cref="NanCanonicalizer"/> treats call
+/// results as possible arithmetic NaNs anyway, so that never shows.
+/// </remarks>
 public sealed record HostImport(string Name, int TypeIndex, GType Type)
 {
     public const string Module = "host";
 
-    /// <summary>The host functions there are: (i32, i32) → i32 and (i64, i32) → i64 compute a·31 + b (wrapping); (i32) → () does nothing.</summary>
+    /// <summary>The host functions there are.</summary>
     public static readonly (string Name, ValType[] Params, ValType[] Results)[] Catalog =
     [
-        ("mix32", [ValType.I32, ValType.I32], [ValType.I32]),
-        ("mix64", [ValType.I64, ValType.I32], [ValType.I64]),
-        ("sink", [ValType.I32], []),
+        ("mix32", [ValType.I32, ValType.I32], [ValType.I32]),              // a·31 + b, wrapping
+        ("mix64", [ValType.I64, ValType.I32], [ValType.I64]),              // a·31 + b, wrapping
+        ("mixf64", [ValType.F64, ValType.F64], [ValType.F64]),             // a·0.5 + b
+        ("sink", [ValType.I32], []),                                       // nothing
+        ("same", [ValType.ExternRef], [ValType.ExternRef]),                // its argument
+        ("pick", [ValType.FuncRef, ValType.I32], [ValType.FuncRef]),       // the function if the i32 is not 0, else null
     ];
 
-    /// <summary>What the host function returns for these arguments (the reference every target implements).</summary>
-    public static long[] Call(string name, long[] args) => name switch
+    /// <summary>What the host function returns for these arguments (Hoist's implementation; the reference for all).</summary>
+    public static Value[] Call(string name, Value[] a) => name switch
     {
-        "mix32" => [(int)((int)args[0] * 31 + (int)args[1])],
-        "mix64" => [args[0] * 31 + (int)args[1]],
+        "mix32" => [Value.I32(unchecked(a[0].AsI32() * 31 + a[1].AsI32()))],
+        "mix64" => [Value.I64(unchecked(a[0].AsI64() * 31 + a[1].AsI32()))],
+        "mixf64" => [Value.F64(a[0].AsF64() * 0.5 + a[1].AsF64())],
+        "same" => [a[0]],
+        "pick" => [a[1].AsI32() != 0 ? a[0] : Value.Null(ValType.FuncRef)],
         _ => [],
     };
 }

@@ -33,7 +33,16 @@ public sealed class EngineTarget : IFuzzTarget
     /// <summary>The engine fuel a call gets in the metered variant: far more than 300 loop iterations of any generated body.</summary>
     const long MeteredFuel = 2_000_000_000;
 
-    readonly Engine _engine;
+    /// <summary>
+    /// Runs before the engine is replaced by a fresh one. An engine keeps a trampoline (a page of code) and a
+    /// canonical type for every distinct function type it has seen, for its lifetime; generated modules bring new
+    /// types all the time, so a long run on one engine would grow without bound.
+    /// </summary>
+    const int RunsPerEngine = 200;
+
+    readonly Config _config;
+    Engine _engine;
+    int _runs;
     readonly Timer? _ticker;
     readonly bool _metered;
 
@@ -41,7 +50,8 @@ public sealed class EngineTarget : IFuzzTarget
     public EngineTarget(Strategy strategy, string? name = null, bool meteredFuel = false)
     {
         _metered = meteredFuel;
-        _engine = new Engine(new Config { Strategy = strategy, EpochInterruption = !meteredFuel, ConsumeFuel = meteredFuel, ParallelCompilation = false });
+        _config = new Config { Strategy = strategy, EpochInterruption = !meteredFuel, ConsumeFuel = meteredFuel, ParallelCompilation = false };
+        _engine = new Engine(_config);
         Name = name ?? strategy.ToString().ToLowerInvariant();
         if (!meteredFuel) _ticker = new Timer(_ => _engine.IncrementEpoch(), null, TickMilliseconds, TickMilliseconds);
     }
@@ -59,6 +69,7 @@ public sealed class EngineTarget : IFuzzTarget
 
     public RunOutcome Run(FuzzCase c)
     {
+        if (++_runs % RunsPerEngine == 0) _engine = new Engine(_config);
         var steps = new List<StepOutcome>();
         Module module;
         try
@@ -121,12 +132,7 @@ public sealed class EngineTarget : IFuzzTarget
         var linker = new Linker(_engine);
         foreach (var imp in m.Imports)
         {
-            var type = imp.Type;
-            linker.DefineFunction(HostImport.Module, imp.Name, type.ToFuncType(), args =>
-            {
-                var results = HostImport.Call(imp.Name, Array.ConvertAll(args, a => a.Type.Kind == ValKind.I32 ? a.AsI32() : a.AsI64()));
-                return results.Select((r, i) => type.Results[i].Kind == ValKind.I32 ? Value.I32((int)r) : Value.I64(r)).ToArray();
-            });
+            linker.DefineFunction(HostImport.Module, imp.Name, imp.Type.ToFuncType(), args => HostImport.Call(imp.Name, args));
         }
         return linker;
     }
@@ -150,6 +156,7 @@ public sealed class EngineTarget : IFuzzTarget
         TrapException { Code: TrapCode.Interrupted or TrapCode.OutOfFuel } => new StepOutcome(step, StepKind.Hung, [], Detail: "no result within the time or fuel limit"),
         TrapException t => new StepOutcome(step, StepKind.Trapped, [], t.Code, t.Backtrace.Count > 0 ? $"{t.Message} at {t.Backtrace[0]}" : t.Message),
         WasmException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
+        Hoist.Compiler.UnsupportedFeatureException u => new StepOutcome(step, StepKind.Unsupported, [], Detail: $"{u.Construct} ({u.Feature.ToString().ToLowerInvariant()})"),
         NotSupportedException => new StepOutcome(step, StepKind.Rejected, [], Detail: e.Message),
         _ => new StepOutcome(step, StepKind.Crashed, [], Detail: $"{e.GetType().Name}: {e.Message}\n{e.StackTrace}"),
     };

@@ -48,6 +48,11 @@ public enum StepKind : byte
     Crashed,
     /// <summary>No result within the time limit.</summary>
     Hung,
+    /// <summary>
+    /// The tier does not compile something the module uses (UnsupportedFeatureException): a gap in the tier, not a
+    /// wrong answer; the run is left out of the comparison and counted.
+    /// </summary>
+    Unsupported,
 }
 
 /// <summary>
@@ -64,6 +69,7 @@ public sealed record StepOutcome(string Step, StepKind Kind, FuzzValue[] Values,
         StepKind.Trapped => "trap: " + (Trap != TrapCode.None ? Trap.Message() : Detail),
         StepKind.Rejected => "rejected: " + Detail,
         StepKind.Crashed => "internal error: " + Detail,
+        StepKind.Unsupported => "unsupported: " + Detail,
         _ => "hung: " + Detail,
     };
 }
@@ -85,4 +91,7 @@ public sealed record RunOutcome(string Target, List<StepOutcome> Steps, FinalSta
 {
     /// <summary>The first step that is an internal error, a hang or a rejection: a failure whatever the other engines do.</summary>
     public StepOutcome? Failure => Steps.FirstOrDefault(s => s.Kind is StepKind.Crashed or StepKind.Hung or StepKind.Rejected);
+
+    /// <summary>The step where the tier found something it does not compile, if any.</summary>
+    public StepOutcome? Unsupported => Steps.FirstOrDefault(s => s.Kind == StepKind.Unsupported);
 }

@@ -21,7 +21,10 @@ static class V8TargetScript
         const host = {
           mix32: (a, b) => (Math.imul(a, 31) + b) | 0,
           mix64: (a, b) => BigInt.asIntN(64, a * 31n + BigInt(b)),
+          mixf64: (a, b) => a * 0.5 + b,
           sink: a => {},
+          same: x => x,
+          pick: (f, c) => c !== 0 ? f : null,
         };
         const dv = new DataView(new ArrayBuffer(8));
 
