@@ -1,5 +1,6 @@
 using Hoist.Baseline;
 using Hoist.Compiler;
+using Hoist.Optimizing;
 
 namespace Hoist.Runtime;
 
@@ -9,16 +10,13 @@ internal static class CompilerSelection
     /// <summary>Fails at once for a strategy that has no compiler, so a bad config is reported when the engine is made.</summary>
     public static void CheckAvailable(Strategy strategy)
     {
-        if (strategy == Strategy.Optimizing)
-            throw new NotSupportedException(
-                "Strategy.Optimizing: the optimizing compiler (Engine.Optimizing) is not implemented yet; " +
-                "issue 3 delivers the runtime and the Baseline tier only. Use Strategy.Baseline.");
-        if (strategy != Strategy.Baseline) throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "unknown strategy");
+        if (strategy is not (Strategy.Baseline or Strategy.Optimizing))
+            throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "unknown strategy");
     }
 
     public static ICompiler Create(Strategy strategy)
     {
         CheckAvailable(strategy);
-        return new BaselineCompiler();
+        return strategy == Strategy.Optimizing ? new OptimizingCompiler() : new BaselineCompiler();
     }
 }
