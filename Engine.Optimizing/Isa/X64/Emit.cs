@@ -144,12 +144,13 @@ public sealed partial class Emitter
             _forward = new int[_labels.Length];
         }
         for (int b = 0; b < n; b++) _forward[b] = IsEmptyJump(b) ? _code.Successors(b)[0] : b;
-        // Resolve chains (edge blocks only ever jump forward to real blocks, so chains are short and acyclic).
+        // Resolve chains of empty blocks.
         for (int b = 0; b < n; b++)
         {
             int t = b, guard = 0;
             while (_forward[t] != t && guard++ < n) t = _forward[t];
-            _forward[b] = t;
+            // A cycle of empty blocks (an empty infinite loop) keeps its blocks.
+            _forward[b] = _forward[t] == t ? t : b;
         }
         for (int b = 0; b < n; b++) _labels[b] = _forward[b] == b ? _masm.NewLabel() : default;
         for (int b = 0; b < n; b++) if (_forward[b] != b) _labels[b] = _labels[_forward[b]];

@@ -85,6 +85,7 @@ public sealed partial class Lower
         _seqCount = 0;
         _calls.Clear();
         _tables.Clear();
+        _edgeSuccs.Clear();
         Prepare();
         _code = new VCode<MInst>(_vblocks.Count);
         for (int k = _vblocks.Count - 1; k >= 0; k--)
@@ -151,10 +152,8 @@ public sealed partial class Lower
             _vblocks.Add(new VBlock { Ir = b, EdgeTarget = Block.None });
             var term = _f.Terminator(b);
             var op = _f.OpOf(term);
-            if (!op.IsBranch() || _f.TargetCount(term) < 2) continue;
-            // Edge blocks are numbered when the terminator is lowered (see EdgeSuccessor); reserve none here,
-            // but they must follow the block: lower the terminator's edge decisions now.
-            PlanEdges(term);
+            // Edge blocks follow their source block.
+            if (op is Op.Brif or Op.BrTable) PlanEdges(term);
         }
     }
 
