@@ -201,9 +201,9 @@ public class LinkTests
     }
 
     [Fact]
-    public void OptimizingIsNotAvailableYet()
+    public void OptimizingEngineCanBeCreated()
     {
-        var e = Assert.Throws<NotSupportedException>(() => new Engine(new Config { Strategy = Strategy.Optimizing }));
-        Assert.Contains("issue 3", e.Message);
+        var engine = new Engine(new Config { Strategy = Strategy.Optimizing });
+        Assert.Equal(Strategy.Optimizing, engine.Config.Strategy);
     }
 }
