@@ -395,14 +395,15 @@ public static class LinearScan
         }
 
         /// <summary>
-        /// When an occupant of a register next needs it, counting from the current interval's start: a value
+        /// When an occupant of a register next needs it (a use that can read a slot, such as a stack argument or the
+        /// move into a fixed register, does not), counting from the current interval's start: a value
         /// defined in the current instruction cannot give its register up inside it (its spill store would
         /// precede its definition), so it counts as needed there; a reloaded piece can (its slot is valid), and
         /// so can a piece that starts with its block (block parameters and edge moves are in place before) or
         /// was moved into its register at this instruction's start (its store reads where it came from).
         /// </summary>
         static int EvictionCost(LiveInterval it, LiveInterval cur, int here) =>
-            it.Start > here || (it.Start == here && it.ReuseVReg >= 0) ? it.Start : it.NextUse(cur.Start);
+            it.Start > here || (it.Start == here && it.ReuseVReg >= 0) ? it.Start : it.NextRegUse(cur.Start);
 
         /// <summary>
         /// Takes the register from an interval from <paramref name="split"/> (the current interval's start) on.
