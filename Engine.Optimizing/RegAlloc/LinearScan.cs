@@ -159,8 +159,10 @@ public static class LinearScan
                         var iv = Interval(args[k]);
                         iv.AddRange(from, Pos.Late(term));
                         iv.AddUse(new UsePos(Pos.Early(term), false, -1));
-                        // A parameter and its argument in one place save the edge move.
+                        // A parameter and its argument in one place save the edge move: hint both ways (a loop
+                        // header's parameter is allocated before the value its latch passes back).
                         Interval(ps[k]).HintVReg = args[k].Index;
+                        if (iv.HintVReg < 0 && iv.Hint < 0) iv.HintVReg = ps[k].Index;
                     }
                 }
                 for (int i = end - 1; i >= start; i--) BuildInst(i, from);
