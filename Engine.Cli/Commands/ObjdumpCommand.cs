@@ -1,5 +1,10 @@
 using System.CommandLine;
+
+using Hoist.Optimizing.Ir;
+using Hoist.Optimizing.Translate;
 using Hoist.Runtime;
+using Hoist.Vm;
+using Hoist.Wasm.Validation;
 using Hoist.Runtime.Inspection;
 using Hoist.Wasm;
 using Iced.Intel;
@@ -8,7 +13,8 @@ namespace Hoist.Cli.Commands;
 
 /// <summary>
 /// <c>hoist objdump [--strategy S] FILE [--function NAME]</c>: the machine code of each compiled function,
-/// disassembled, with the wasm byte offset each run of instructions came from.
+/// disassembled, with the wasm byte offset each run of instructions came from. With <c>--ir</c>, the optimizing
+/// tier's IR of each function after translation and after each pass of its pipeline instead.
 /// </summary>
 public static class ObjdumpCommand
 {
@@ -17,11 +23,13 @@ public static class ObjdumpCommand
         var file = new Argument<string>("FILE") { Description = "a .wasm or .wat module" };
         var function = new Option<string?>("--function") { Description = "only this function: its name, export name, or index", HelpName = "NAME" };
         var strategy = StrategyOption.Create();
-        var command = new Command("objdump", "Disassemble the compiled code of a module.") { file, function, strategy };
+        var ir = new Option<bool>("--ir") { Description = "print the optimizing tier's IR after translation and after each pass" };
+        var command = new Command("objdump", "Disassemble the compiled code of a module.") { file, function, strategy, ir };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             string path = parse.GetValue(file)!;
-            var (binary, _) = FrontEnd.LoadFile(path);
+            var (binary, loaded) = FrontEnd.LoadFile(path);
+            if (parse.GetValue(ir)) return PrintIr(Console.Out, loaded, path, parse.GetValue(function));
             var engine = new Engine(new Config { Strategy = parse.GetValue(strategy) });
             var inspected = CodeInspector.Compile(engine, binary, path);
             string? only = parse.GetValue(function);
@@ -39,6 +47,46 @@ public static class ObjdumpCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Translates each defined function and runs the default pipeline, printing the IR after every stage.</summary>
+    static int PrintIr(TextWriter o, Hoist.Wasm.WasmModule module, string path, string? only)
+    {
+        ModuleContext context;
+        try { context = ModuleValidator.ValidateModule(module, new ValidationOptions { Features = new Config().Features }); }
+        catch (Hoist.Wasm.WasmException e) { throw e.WithFile(path); }
+        var env = new ModuleEnvironment(context, new VmOffsets(module));
+        var translator = new FunctionTranslator(env);
+        var pipeline = Hoist.Optimizing.Passes.PassManager.CreateDefault();
+        bool any = false;
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < module.Code.Count; i++)
+        {
+            uint index = (uint)(module.ImportedFunctionCount + i);
+            string? name = module.FunctionName(index);
+            if (only is not null && only != name && only != index.ToString(System.Globalization.CultureInfo.InvariantCulture)) continue;
+            any = true;
+            Function f;
+            try { f = translator.Translate(i); }
+            catch (Hoist.Wasm.WasmException e) { throw e.WithFile(path); }
+            Stage(o, sb, f, $"func[{index}] after translate");
+            foreach (var pass in pipeline.Passes)
+            {
+                pass.Run(f);
+                Stage(o, sb, f, $"func[{index}] after {pass.Name}");
+            }
+        }
+        if (only is not null && !any) throw new CliUsageException($"{path}: no defined function named {only}");
+        return 0;
+    }
+
+    static void Stage(TextWriter o, System.Text.StringBuilder sb, Function f, string title)
+    {
+        sb.Clear();
+        IrPrinter.Print(f, sb);
+        o.WriteLine($";; ---- {title}");
+        o.Write(sb.ToString());
+        o.WriteLine();
     }
 
     static void Print(TextWriter o, uint index, string? name, Hoist.Isa.MachineCode code)

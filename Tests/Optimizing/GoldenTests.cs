@@ -13,7 +13,7 @@ namespace Hoist.Tests.Optimizing;
 
 /// <summary>
 /// Golden tests in the manner of Wasmtime's tests/disas: each <c>Golden/*.wat</c> holds a module, a first
-/// line <c>;;! stage = translate</c> (the IR as translated) or <c>;;! stage = optimize</c> (after the
+/// line <c>;;! stage = translate</c> (the IR as translated), <c>;;! stage = disasm</c> (the optimizing tier's machine code) or <c>;;! stage = optimize</c> (after the
 /// optimization pipeline), and after the module the expected output as <c>;; </c> comment lines.
 /// Run with <c>HOIST_BLESS=1</c> to rewrite the expectations from the current output (then review the diff).
 /// </summary>
@@ -54,7 +54,7 @@ public class GoldenTests
     static string StageOf(string source)
     {
         var first = source.Split('\n')[0];
-        if (!first.StartsWith(";;! stage = ", StringComparison.Ordinal)) throw new Xunit.Sdk.XunitException("the first line must be ';;! stage = translate|optimize'");
+        if (!first.StartsWith(";;! stage = ", StringComparison.Ordinal)) throw new Xunit.Sdk.XunitException("the first line must be ';;! stage = translate|optimize|disasm'");
         return first[";;! stage = ".Length..].Trim();
     }
 
@@ -77,6 +77,7 @@ public class GoldenTests
         parsed.DataCount ??= (uint)parsed.Data.Count;
         var module = ModuleDecoder.Decode(ModuleEncoder.Encode(parsed), file);
         var ctx = ModuleValidator.ValidateModule(module);
+        if (stage == "disasm") return Disassemble(ctx, module);
         var functions = ModuleTranslator.TranslateAll(ctx, new VmOffsets(module));
         var sb = new StringBuilder();
         foreach (var f in functions)
@@ -90,6 +91,39 @@ public class GoldenTests
             }
             if (sb.Length > 0) sb.Append('\n');
             IrPrinter.Print(f, sb);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The machine code of every function (the optimizing tier), one instruction a line, with the wasm offsets.</summary>
+    static string Disassemble(ModuleContext ctx, WasmModule module)
+    {
+        var compiled = new Hoist.Optimizing.OptimizingCompiler().Compile(new Hoist.Compiler.CompileInput(ctx, new VmOffsets(module)) { Parallel = false });
+        var sb = new StringBuilder();
+        for (int i = 0; i < compiled.Functions.Length; i++)
+        {
+            var code = compiled.Functions[i];
+            if (sb.Length > 0) sb.Append('\n');
+            sb.Append("function ").Append(module.ImportedFunctionCount + i).Append(":\n");
+            var bytes = code.Bytes[..code.InstructionsSize].ToArray();
+            var decoder = Iced.Intel.Decoder.Create(64, new Iced.Intel.ByteArrayCodeReader(bytes), 0);
+            var formatter = new Iced.Intel.IntelFormatter();
+            formatter.Options.FirstOperandCharIndex = 8;
+            var output = new Iced.Intel.StringOutput();
+            uint last = uint.MaxValue - 1;
+            while (decoder.IP < (ulong)bytes.Length)
+            {
+                int at = (int)decoder.IP;
+                decoder.Decode(out var instruction);
+                uint wasm = code.WasmOffsetAt(at);
+                if (wasm != last)
+                {
+                    sb.Append(wasm == Hoist.Isa.SourceLoc.None ? "  ;; -\n" : $"  ;; @{wasm:x}\n");
+                    last = wasm;
+                }
+                formatter.Format(instruction, output);
+                sb.Append($"  {at,4:x}: ").Append(output.ToStringAndReset()).Append('\n');
+            }
         }
         return sb.ToString();
     }
