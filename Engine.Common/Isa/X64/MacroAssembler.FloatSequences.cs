@@ -178,6 +178,7 @@ public sealed partial class MacroAssembler
     /// <summary>
     /// After the <c>ucomis</c> that <see cref="FloatCmps.Flags"/> prescribes for <paramref name="cc"/>: 0 or 1 into
     /// <paramref name="dst"/> (zero-extended to 64 bits). <paramref name="tmp"/> (≠ dst) only for eq and ne.
+    /// Clobbers the flags for eq and ne (the and/or that combines the parity flag).
     /// </summary>
     public void SetFloatCond(FloatCmp cc, Gpr dst, Gpr tmp)
     {

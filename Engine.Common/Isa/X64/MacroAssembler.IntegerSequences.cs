@@ -22,7 +22,8 @@ public static class DivKinds
 }
 
 // Integer division and remainder with wasm's checks, shared by both compilers. Register constraints (fixed
-// by the hardware's div/idiv): the dividend is in rax on entry; rax and rdx are both clobbered; the result
+// by the hardware's div/idiv): the dividend is in rax on entry (a 32-bit one in eax: the upper half and rdx
+// are ignored, and 32-bit results are zero-extended); rax and rdx are both clobbered; the result
 // is in rax (quotient) or rdx (remainder), see DivKinds.Result; the divisor is in any other register or in
 // memory (not based on rax/rdx) and is preserved. Clobbers the flags. Traps, as the spec says:
 // IntegerDivideByZero for a zero divisor (every kind), IntegerOverflow for signed division of the minimum by
