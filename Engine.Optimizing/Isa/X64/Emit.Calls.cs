@@ -72,7 +72,7 @@ public sealed partial class Emitter
         if (ours == theirs)
         {
             CopyStagedArguments(theirs, delta);
-            X64Raw.Leave(_masm);
+            _masm.Leave();
         }
         else
         {
@@ -83,7 +83,7 @@ public sealed partial class Emitter
             _masm.Mov(Width.W64, Mem.At(Gpr.Rsp), Gpr.Rax);
             _masm.Mov(Width.W64, Gpr.Rbp, Gpr.R10);
         }
-        if (ci.Kind == CallKind.Direct) X64Raw.JmpReloc(_masm, RelocTarget.Function(ci.FuncIndex));
+        if (ci.Kind == CallKind.Direct) _masm.Jmp(RelocTarget.Function(ci.FuncIndex));
         else _masm.Jmp(X64Regs.Scratch);
     }
 

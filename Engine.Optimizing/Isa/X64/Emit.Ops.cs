@@ -279,33 +279,10 @@ public sealed partial class Emitter
 
     void EmitDiv(in MInst mi)
     {
-        // [a in rax, 0 in rdx, b, result in rax or rdx]
-        Width w = mi.Width;
-        var b = G(2);
+        // [a in rax, (rdx reserved), b or a constant, result in rax or rdx]; the shared sequence does the checks.
         var kind = (DivKind)mi.Aux;
-        _masm.Test(w, b, b);
-        _masm.TrapIf(Cond.Zero, TrapCode.IntegerDivideByZero);
-        if (kind is DivKind.UDiv or DivKind.URem)
-        {
-            _masm.Div(w, b);
-            return;
-        }
-        var divide = _masm.NewLabel();
-        var done = _masm.NewLabel();
-        _masm.Cmp(w, b, -1);
-        _masm.Jcc(Cond.NotEqual, divide);
-        if (kind == DivKind.SDiv)
-        {
-            // a / -1 = -a, which overflows exactly for the minimum (neg sets OF).
-            _masm.Neg(w, Gpr.Rax);
-            _masm.TrapIf(Cond.Overflow, TrapCode.IntegerOverflow);
-        }
-        else _masm.Xor(Width.W32, Gpr.Rdx, Gpr.Rdx); // a rem -1 = 0 (idiv would fault on the minimum)
-        _masm.Jmp(done);
-        _masm.Bind(divide);
-        _masm.SignExtendAxToDx(w);
-        _masm.Idiv(w, b);
-        _masm.Bind(done);
+        if (mi.Aux2 == 1) _masm.IntDivRemByConst(kind, mi.Width, mi.Imm, X64Regs.Scratch);
+        else _masm.IntDivRem(kind, mi.Width, G(2));
     }
 
     // ---- Entry and interruption.

@@ -129,8 +129,8 @@ public sealed partial class Emitter
     void EmitEpilogue()
     {
         RestoreSaved();
-        X64Raw.Leave(_masm);
-        X64Raw.Ret(_masm, _fn.Abi.StackArgsSize);
+        _masm.Leave();
+        _masm.Ret(_fn.Abi.StackArgsSize);
     }
 
     // ---- Labels and block forwarding.

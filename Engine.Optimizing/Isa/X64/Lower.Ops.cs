@@ -50,10 +50,10 @@ public sealed partial class Lower
                     PRegSet.Empty.With(X64Regs.G(Gpr.Rax)));
                 break;
             }
-            case Op.Sdiv: LowerDiv(i, t, DivKind.SDiv); break;
-            case Op.Udiv: LowerDiv(i, t, DivKind.UDiv); break;
-            case Op.Srem: LowerDiv(i, t, DivKind.SRem); break;
-            case Op.Urem: LowerDiv(i, t, DivKind.URem); break;
+            case Op.Sdiv: LowerDiv(i, t, DivKind.DivS); break;
+            case Op.Udiv: LowerDiv(i, t, DivKind.DivU); break;
+            case Op.Srem: LowerDiv(i, t, DivKind.RemS); break;
+            case Op.Urem: LowerDiv(i, t, DivKind.RemU); break;
             case Op.Ishl: LowerShift(i, t, ShiftOp.Shl); break;
             case Op.Ushr: LowerShift(i, t, ShiftOp.Shr); break;
             case Op.Sshr: LowerShift(i, t, ShiftOp.Sar); break;
@@ -254,18 +254,34 @@ public sealed partial class Lower
 
     void LowerDiv(Inst i, IrType t, DivKind kind)
     {
-        var zero = NewVReg(RegClass.Int);
-        var z = M(X64Op.MovImm, 4);
-        Push(z, [Operand.Def(zero)]);
+        // rdx is clobbered by the sequence: a dummy fixed use keeps the divisor out of it.
+        var reserved = NewVReg(RegClass.Int);
+        Push(M(X64Op.MovImm, 4), [Operand.Def(reserved)]);
         var mi = M(X64Op.Div, SizeOf(t));
         mi.Aux = (byte)kind;
-        var a = Reg(_f.Arg(i, 0));
-        var b = Reg(_f.Arg(i, 1));
-        bool quotient = kind is DivKind.SDiv or DivKind.UDiv;
         var rax = X64Regs.G(Gpr.Rax);
         var rdx = X64Regs.G(Gpr.Rdx);
-        Push(mi, [Operand.FixedUse(a, rax), Operand.FixedUse(zero, rdx), Operand.Use(b), Operand.FixedDef(VOf(_f.Result(i)), quotient ? rax : rdx)],
-            PRegSet.Empty.With(rax).With(rdx));
+        var clobbers = PRegSet.Empty.With(rax).With(rdx);
+        var result = Operand.FixedDef(VOf(_f.Result(i)), kind.IsRemainder() ? rdx : rax);
+        if (IsConst(_f.Arg(i, 1), out long c))
+        {
+            _absorbed[_f.Resolve(_f.Arg(i, 1)).Index]++;
+            mi.Aux2 = 1;
+            mi.Imm = c;
+            var x = Reg(_f.Arg(i, 0));
+            Push(mi, [Operand.FixedUse(x, rax), Operand.FixedUse(reserved, rdx), result], clobbers);
+            return;
+        }
+        var a = Reg(_f.Arg(i, 0));
+        var b = Reg(_f.Arg(i, 1));
+        if (b == a)
+        {
+            // The divisor must not be rax: give it its own vreg.
+            var copy = NewVReg(RegClass.Int);
+            Push(M(X64Op.Mov, 8), [Operand.Def(copy), Operand.Use(a)]);
+            b = copy;
+        }
+        Push(mi, [Operand.FixedUse(a, rax), Operand.FixedUse(reserved, rdx), Operand.Use(b), result], clobbers);
     }
 
     // ---- Conditions.

@@ -41,7 +41,7 @@ public enum X64Op : byte
     BitCount,
     /// <summary>Sign extension from Aux bytes (1, 2, 4) to Size. [def dst, use src]</summary>
     Movsx,
-    /// <summary>Division or remainder, Aux = DivKind. [fixed-use a rax, fixed-use zero rdx, use b, fixed-def result rax|rdx]</summary>
+    /// <summary>Division or remainder, Aux = DivKind (shared sequence); Aux2 = 1: by the constant Imm. [fixed-use a rax, fixed-use rdx (reserved), (use b), fixed-def result rax|rdx]</summary>
     Div,
     /// <summary>High half of a product, Aux = 1 signed. [fixed-use a rax, use b, fixed-def rdx]</summary>
     MulHi,
@@ -101,9 +101,6 @@ public enum CmpKind : byte
 
 /// <summary>Float equality needs two flags: ZF and not PF (Eq), or ZF clear or PF (Ne).</summary>
 public enum FloatExtra : byte { None, AndNotParity, OrParity }
-
-/// <summary>The flavours of <see cref="X64Op.Div"/>.</summary>
-public enum DivKind : byte { SDiv, UDiv, SRem, URem }
 
 /// <summary>SSE binary operations of <see cref="X64Op.SseRR"/>.</summary>
 public enum SseBin : byte { Add, Sub, Mul, Div, Min, Max, CopySign }
