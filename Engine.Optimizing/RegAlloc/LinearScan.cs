@@ -66,6 +66,7 @@ public static class LinearScan
                 var (bs, be) = code.InstRange(b);
                 for (int i = bs; i < be; i++) _blockOfInst[i] = b;
             }
+            ComputeLoops();
             ComputeLiveness();
             BuildIntervals();
             foreach (var iv in _roots)
@@ -328,6 +329,26 @@ public static class LinearScan
             }
             int split = SplitPosition(cur, freeUntil[reg]);
             if (split <= cur.Start) return false;
+            // A register for a stretch with no register use would only carry the value to a move (a call's
+            // clobber, typically, inside a loop): keep it in its slot until it is needed instead.
+            int firstRegUse = cur.NextRegUse(cur.Start);
+            if (firstRegUse >= split)
+            {
+                if (firstRegUse == int.MaxValue)
+                {
+                    cur.Spilled = true;
+                    return true;
+                }
+                int reload = Pos.Before(Pos.InstOf(firstRegUse));
+                if (reload > cur.Start)
+                {
+                    var rest = cur.SplitAt(reload);
+                    cur.Spilled = true;
+                    rest.IsReload = true;
+                    Enqueue(rest);
+                    return true;
+                }
+            }
             cur.Reg = reg;
             Enqueue(cur.SplitAt(split));
             return true;
@@ -417,6 +438,7 @@ public static class LinearScan
         {
             var it = list[k];
             list.RemoveAt(k);
+            split = HoistSplit(it, split);
             LiveInterval rest;
             if (split <= it.Start)
             {
@@ -445,6 +467,48 @@ public static class LinearScan
                 Enqueue(again);
             }
             rest.Spilled = true;
+        }
+
+        // ---- Loops: where a split costs least.
+
+        /// <summary>Loops as position ranges: from a loop header's start to the end of its last back edge's source (blocks are in layout order).</summary>
+        readonly List<(int From, int To)> _loops = new();
+
+        void ComputeLoops()
+        {
+            for (int b = 0; b < code.BlockCount; b++)
+                foreach (int h in code.Successors(b))
+                {
+                    if (h > b) continue;
+                    int from = Pos.Before(code.InstRange(h).Start), to = Pos.After(code.InstRange(b).End - 1);
+                    int k = _loops.FindIndex(l => l.From == from);
+                    if (k < 0) _loops.Add((from, to));
+                    else if (_loops[k].To < to) _loops[k] = (from, to);
+                }
+        }
+
+        /// <summary>
+        /// Moves an eviction's split back to the start of the outermost loop around it in which the interval is live
+        /// throughout and needs no register before the split: the value then stays in its slot for the whole loop
+        /// (stored once on the way in) instead of being reloaded on every back edge.
+        /// </summary>
+        int HoistSplit(LiveInterval it, int split)
+        {
+            int best = split;
+            foreach (var (from, to) in _loops)
+            {
+                if (from >= best || to <= split || from <= it.Start) continue;
+                if (!CoversThrough(it, from, split) || it.NextRegUse(from) < split) continue;
+                best = from;
+            }
+            return best;
+        }
+
+        static bool CoversThrough(LiveInterval it, int from, int to)
+        {
+            foreach (var (f, t) in it.Ranges)
+                if (f <= from && t > to) return true;
+            return false;
         }
 
         // ---- Resolution.

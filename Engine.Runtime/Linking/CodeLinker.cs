@@ -50,8 +50,24 @@ internal static class CodeLinker
                 }
             }
             handler.Bytes.CopyTo(code[handlerOffset..]);
+            if (Environment.GetEnvironmentVariable("HOIST_PERFMAP") == "1") WritePerfMap(module, functions, offsets, address);
         });
         return new ModuleCode(module, file, functions, offsets, handlerOffset, memory);
+    }
+
+    /// <summary>
+    /// With <c>HOIST_PERFMAP=1</c>: appends each function's address, size and name to <c>/tmp/perf-PID.map</c>, the
+    /// file Linux <c>perf</c> reads to name samples in generated code (profiling the compilers' output).
+    /// </summary>
+    static void WritePerfMap(WasmModule module, MachineCode[] functions, int[] offsets, nint address)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < functions.Length; i++)
+        {
+            uint index = (uint)(module.ImportedFunctionCount + i);
+            sb.Append($"{address + offsets[i]:x} {functions[i].Size:x} wasm[{index}]:{module.FunctionName(index) ?? "func" + index}\n");
+        }
+        File.AppendAllText($"/tmp/perf-{Environment.ProcessId}.map", sb.ToString());
     }
 
     // The absolute address a relocation refers to, given the code's final address.
