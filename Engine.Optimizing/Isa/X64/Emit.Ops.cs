@@ -212,26 +212,26 @@ public sealed partial class Emitter
     void EmitBoundsCheck(in MInst mi)
     {
         var index = G(0);
-        var bound = G(1);
+        bool inMemory = (mi.Flags & MInst.FlagBoundInMemory) != 0;
         ulong end = (ulong)mi.Imm;
         var code = (TrapCode)mi.Aux;
-        if (end == 0)
-        {
-            _masm.Cmp(Width.W64, index, bound);
-        }
+        Gpr lhs = index;
+        if (end == 0) { }
         else if (mi.Aux2 == 1 && end <= int.MaxValue)
         {
             // index < 2^32: index + end cannot wrap.
             _masm.Lea(Width.W64, X64Regs.Scratch, Mem.At(index, (int)end));
-            _masm.Cmp(Width.W64, X64Regs.Scratch, bound);
+            lhs = X64Regs.Scratch;
         }
         else
         {
             _masm.MovImm(Width.W64, X64Regs.Scratch, (long)end);
             _masm.Add(Width.W64, X64Regs.Scratch, index);
             _masm.TrapIf(Cond.Carry, code);
-            _masm.Cmp(Width.W64, X64Regs.Scratch, bound);
+            lhs = X64Regs.Scratch;
         }
+        if (inMemory) _masm.Cmp(Width.W64, lhs, MemOf(mi));
+        else _masm.Cmp(Width.W64, lhs, G(1));
         _masm.TrapIf(Cond.Above, code);
     }
 

@@ -155,7 +155,7 @@ public sealed partial class Lower
     void LowerAlu(Inst i, IrType t, AluOp alu, bool commutative)
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
-        if (commutative && IsConst(a, out _) && !IsConst(b, out _)) (a, b) = (b, a);
+        if (commutative && (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b))) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -205,10 +205,18 @@ public sealed partial class Lower
         Push(m, [Operand.Def(dst), Operand.Use(x), Operand.Use(y)]);
     }
 
+    /// <summary>
+    /// For a commutative two-address op: whether to make the second operand the one the result overwrites. A block
+    /// parameter (a loop's accumulator) is preferred: the result then takes its register and the back edge needs no move.
+    /// </summary>
+    bool ReusePrefersSecond(Value a, Value b) =>
+        _f.ValueInfo(_f.Resolve(b)).Kind == ValueKind.Param && _f.ValueInfo(_f.Resolve(a)).Kind != ValueKind.Param
+        && !IsConst(b, out _);
+
     void LowerImul(Inst i, IrType t)
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
-        if (IsConst(a, out _) && !IsConst(b, out _)) (a, b) = (b, a);
+        if (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b)) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -438,8 +446,27 @@ public sealed partial class Lower
         Value index = _f.Arg(i, 0);
         mi.Aux2 = (byte)(IsDefinedBy(_f.Resolve(index), Op.Uextend) ? 1 : 0);
         var x = Reg(index);
-        var bound = Reg(_f.Arg(i, 1));
-        Push(mi, [Operand.Use(x), Operand.Use(bound)]);
+        _ops.Clear();
+        _ops.Add(Operand.Use(x));
+        Value bound = _f.Resolve(_f.Arg(i, 1));
+        var load = _f.DefiningInst(bound);
+        if (load.IsValid && _f.OpOf(load) == Op.Load && NothingWritesBetween(load, i) && TryAbsorb(bound, Op.Load, out _))
+        {
+            // cmp against the length in memory: one register and one instruction fewer.
+            mi.Flags |= MInst.FlagBoundInMemory;
+            AddAddress(ref mi, _f.Arg(load, 0), _f[load].Imm);
+        }
+        else _ops.Add(Operand.Use(Reg(bound)));
+        Push(mi);
+    }
+
+    /// <summary>True when no instruction strictly between <paramref name="from"/> and <paramref name="to"/> (same block) stores or calls.</summary>
+    bool NothingWritesBetween(Inst from, Inst to)
+    {
+        if (_f.BlockOf(from) != _f.BlockOf(to)) return false;
+        for (var k = _f.NextInst(from); k.IsValid && k != to; k = _f.NextInst(k))
+            if (_f.OpOf(k).IsStore() || _f.OpOf(k).IsCall()) return false;
+        return true;
     }
 
     // ---- Float.
@@ -448,8 +475,10 @@ public sealed partial class Lower
     {
         var mi = M(X64Op.SseRR, SizeOf(t));
         mi.Aux = (byte)bin;
-        var a = Reg(_f.Arg(i, 0));
-        var b = Reg(_f.Arg(i, 1));
+        Value x = _f.Arg(i, 0), y = _f.Arg(i, 1);
+        if (bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
+        var a = Reg(x);
+        var b = Reg(y);
         Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(VOf(_f.Result(i)), 0)]);
     }
 

@@ -235,11 +235,12 @@ public sealed partial class Lower
         _vblocks[vb] = v;
     }
 
-    /// <summary>A pure instruction whose every use was absorbed (or that has none) is not emitted.</summary>
+    /// <summary>A pure instruction (or a non-faulting load) whose every use was absorbed (or that has none) is not emitted.</summary>
     bool IsSkipped(Inst i)
     {
         var op = _f.OpOf(i);
-        if (!op.IsPure()) return false;
+        // Pure instructions, and loads of VMContext-side state (they cannot fault), go when every use absorbed them.
+        if (!op.IsPure() && !(op.IsLoad() && new AliasRegion(_f[i].Ref).Kind != RegionKind.Memory)) return false;
         int n = _f.ResultCount(i);
         for (int k = 0; k < n; k++)
         {

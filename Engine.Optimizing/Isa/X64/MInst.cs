@@ -76,7 +76,7 @@ public enum X64Op : byte
     Trap,
     /// <summary>Conditional trap, compare prefix, Aux = TrapCode.</summary>
     TrapIf,
-    /// <summary><c>index + Imm &lt;= bound</c> or trap, Aux = TrapCode; Aux2 = 1 when index &lt; 2^32 (no carry check). [use index, use bound]</summary>
+    /// <summary><c>index + Imm &lt;= bound</c> or trap, Aux = TrapCode; Aux2 = 1 when index &lt; 2^32 (no carry check). [use index, use bound] or [use index, mem...] (FlagBoundInMemory)</summary>
     BoundsCheck,
 
     /// <summary>A call, Imm = call id (see Lower's call table). Operands: see <c>CallInfo</c>.</summary>
@@ -136,6 +136,8 @@ public struct MInst
     /// <summary>The memory operand's base is the VMContext register r14 (not an allocated register).</summary>
     public const byte Vmctx = 0xFE;
     public const byte FlagLinearMemory = 1;
+    /// <summary>BoundsCheck: the bound is the memory operand, not a register.</summary>
+    public const byte FlagBoundInMemory = 2;
 
     public X64Op Op;
     /// <summary>Operand size in bytes (1, 2, 4, 8).</summary>
