@@ -628,14 +628,16 @@ public sealed partial class Lower
         int s0 = SuccessorOf(i, 0), s1 = SuccessorOf(i, 1);
         SetEdgeArgsOf(i, 0, s0);
         SetEdgeArgsOf(i, 1, s1);
-        Push(mi, ops);
-        SetSuccessors(vb, s0 == s1 ? [s0] : [s0, s1]);
         if (s0 == s1)
         {
-            // Both targets are one edge: an unconditional jump (the condition is not needed).
-            _mi[_miCount - 1].Op = X64Op.Jump;
-            _mi[_miCount - 1].Cmp = CmpKind.None;
+            // Both targets are one edge: an unconditional jump (a single-successor block must end in a plain jump,
+            // which is where the allocator puts the edge's moves).
+            Push(M(X64Op.Jump, 8), []);
+            SetSuccessors(vb, [s0]);
+            return;
         }
+        Push(mi, ops);
+        SetSuccessors(vb, [s0, s1]);
     }
 
     /// <summary>Gives an edge block (if target t goes through one) the vregs of its arguments.</summary>
@@ -660,6 +662,13 @@ public sealed partial class Lower
             int k = succs.IndexOf(s);
             if (k < 0) { k = succs.Count; succs.Add(s); SetEdgeArgsOf(i, t, s); }
             entries[t] = k;
+        }
+        if (succs.Count == 1)
+        {
+            // Every entry goes one way: a plain jump (see LowerBrif).
+            Push(M(X64Op.Jump, 8), []);
+            SetSuccessors(vb, [succs[0]]);
+            return;
         }
         var mi = M(X64Op.BrTable, 4);
         mi.Imm = _tables.Count;
