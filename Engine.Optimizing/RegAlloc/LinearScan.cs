@@ -424,9 +424,28 @@ public static class LinearScan
         /// precede its definition), so it counts as needed there; a reloaded piece can (its slot is valid), and
         /// so can a piece that starts with its block (block parameters and edge moves are in place before) or
         /// was moved into its register at this instruction's start (its store reads where it came from).
+        /// <para>Loops: linear order hides the next iteration, so a value used earlier in a loop around the current
+        /// position and live across its back edge counts as needed at the loop's end (evicting it would cost a
+        /// reload on every iteration).</para>
         /// </summary>
-        static int EvictionCost(LiveInterval it, LiveInterval cur, int here) =>
-            it.Start > here || (it.Start == here && it.ReuseVReg >= 0) ? it.Start : it.NextRegUse(cur.Start);
+        int EvictionCost(LiveInterval it, LiveInterval cur, int here)
+        {
+            if (it.Start > here || (it.Start == here && it.ReuseVReg >= 0)) return it.Start;
+            int next = it.NextRegUse(cur.Start);
+            foreach (var (from, to) in _loops)
+            {
+                if (from > cur.Start || to <= cur.Start || to >= next) continue;
+                if (it.Covers(to - 1) && UsedBetween(it, from, cur.Start)) next = to;
+            }
+            return next;
+        }
+
+        static bool UsedBetween(LiveInterval it, int from, int to)
+        {
+            foreach (var u in it.Uses)
+                if (u.Pos >= from && u.Pos < to && u.RequiresReg) return true;
+            return false;
+        }
 
         /// <summary>
         /// Takes the register from an interval from <paramref name="split"/> (the current interval's start) on.

@@ -190,19 +190,42 @@ public sealed partial class Lower
         }
         if (TryImm32(b, out int imm))
         {
-            // lea keeps the input: no copy when it lives on.
+            // lea keeps the input: no copy when it lives on. x << k + imm is one lea too.
             var l = M(X64Op.Lea, size);
-            l.MemBase = 1;
             l.Disp = imm;
+            if (TryAbsorbShift(a, out var scaled, out int k))
+            {
+                l.MemIndex = 1;
+                l.MemScaleLog2 = (byte)k;
+                Push(l, [Operand.Def(dst), Operand.Use(Reg(scaled))]);
+                return;
+            }
+            l.MemBase = 1;
             Push(l, [Operand.Def(dst), Operand.Use(Reg(a))]);
             return;
         }
-        var x = Reg(a);
-        var y = Reg(b);
         var m = M(X64Op.Lea, size);
         m.MemBase = 1;
         m.MemIndex = 2;
+        if (TryAbsorbShift(b, out var sb, out int kb)) { b = sb; m.MemScaleLog2 = (byte)kb; }
+        else if (TryAbsorbShift(a, out var sa, out int ka)) { a = b; b = sa; m.MemScaleLog2 = (byte)ka; }
+        var x = Reg(a);
+        var y = Reg(b);
         Push(m, [Operand.Def(dst), Operand.Use(x), Operand.Use(y)]);
+    }
+
+    /// <summary>A same-block single-use <c>ishl v, k</c> with k in 1..3: an index register's scale (absorbed).</summary>
+    bool TryAbsorbShift(Value v, out Value shifted, out int k)
+    {
+        shifted = Value.None;
+        k = 0;
+        var def = _f.DefiningInst(v);
+        if (!def.IsValid || _f.OpOf(def) != Op.Ishl || !IsConst(_f.Arg(def, 1), out long c) || c is < 1 or > 3) return false;
+        if (_f.Resolve(_f.Arg(def, 0)) == _vmctx || !TryAbsorb(v, Op.Ishl, out _)) return false;
+        _absorbed[_f.Resolve(_f.Arg(def, 1)).Index]++;
+        shifted = _f.Arg(def, 0);
+        k = (int)c;
+        return true;
     }
 
     /// <summary>

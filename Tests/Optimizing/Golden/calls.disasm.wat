@@ -73,28 +73,30 @@
 ;;     62: leave
 ;;     63: ret
 ;;   ;; @68
-;;     64: mov     rax,[r14+38h]
-;;     68: lea     r11,[rdi+1]
-;;     6c: cmp     r11,rax
-;;     6f: ja      00000000000000B9h
-;;     75: mov     rax,[r14+30h]
-;;     79: mov     rax,[rax+rdi*8]
-;;     7d: test    rax,rax
-;;     80: je      00000000000000BEh
-;;     86: mov     ecx,[rax+8]
-;;     89: mov     edx,[r14+70h]
-;;     8d: cmp     ecx,edx
-;;     8f: jne     00000000000000C3h
-;;     95: mov     rcx,[rax]
-;;     98: mov     rax,[rax+10h]
-;;     9c: mov     rdi,rsi
-;;     9f: mov     r14,rax
-;;     a2: call    rcx
-;;     a4: mov     r14,[rbp-8]
-;;     a8: mov     eax,eax
+;;     64: lea     r11,[rdi+1]
+;;     68: cmp     r11,[r14+38h]
+;;     6c: ja      00000000000000B9h
+;;     72: mov     rax,[r14+30h]
+;;     76: mov     rax,[rax+rdi*8]
+;;     7a: test    rax,rax
+;;     7d: je      00000000000000BEh
+;;     83: mov     ecx,[rax+8]
+;;     86: mov     edx,[r14+70h]
+;;     8a: cmp     ecx,edx
+;;     8c: jne     00000000000000C3h
+;;     92: mov     rcx,[rax]
+;;     95: mov     rax,[rax+10h]
+;;     99: mov     rdi,rsi
+;;     9c: mov     r14,rax
+;;     9f: call    rcx
+;;     a1: mov     r14,[rbp-8]
+;;     a5: mov     eax,eax
 ;;   ;; @6b
-;;     aa: leave
-;;     ab: ret
+;;     a7: leave
+;;     a8: ret
+;;     a9: int3
+;;     aa: int3
+;;     ab: int3
 ;;     ac: nop
 ;;     ad: (bad)
 ;;     af: jmp     qword ptr [rax-17000001h]

@@ -21,32 +21,30 @@
 ;;      6: mov     r11,[r14+10h]
 ;;      a: lea     rax,[rsp-8]
 ;;      f: cmp     rax,[r11]
-;;     12: jb      0000000000000050h
+;;     12: jb      000000000000004Ah
 ;;     18: sub     rsp,8
 ;;     1c: mov     edi,edi
 ;;     1e: mov     esi,esi
 ;;   ;; @50
-;;     20: mov     rax,[r14+8]
-;;     24: lea     r11,[rsi+2]
-;;     28: cmp     r11,rax
-;;     2b: ja      0000000000000055h
-;;     31: mov     rax,[r14]
-;;     34: movzx   ecx,byte ptr [rax+rsi+1]
+;;     20: lea     r11,[rsi+2]
+;;     24: cmp     r11,[r14+8]
+;;     28: ja      000000000000004Fh
+;;     2e: mov     rax,[r14]
+;;     31: movzx   ecx,byte ptr [rax+rsi+1]
 ;;   ;; @53
-;;     39: mov     rdx,[r14+8]
-;;     3d: lea     r11,[rdi+8]
-;;     41: cmp     r11,rdx
-;;     44: ja      000000000000005Ah
-;;     4a: mov     [rax+rdi+4],ecx
+;;     36: lea     r11,[rdi+8]
+;;     3a: cmp     r11,[r14+8]
+;;     3e: ja      0000000000000054h
+;;     44: mov     [rax+rdi+4],ecx
 ;;   ;; @56
-;;     4e: leave
-;;     4f: ret
+;;     48: leave
+;;     49: ret
 ;;   ;; -
-;;     50: call    0000000000000055h
+;;     4a: call    000000000000004Fh
 ;;   ;; @50
-;;     55: call    000000000000005Ah
+;;     4f: call    0000000000000054h
 ;;   ;; @53
-;;     5a: call    000000000000005Fh
+;;     54: call    0000000000000059h
 ;;
 ;; function 1:
 ;;   ;; -
