@@ -43,7 +43,10 @@ public static class LinearScan
         /// <summary>Every piece of each vreg, in order of start (filled after allocation).</summary>
         readonly List<LiveInterval>[] _pieces = new List<LiveInterval>[code.VRegCount];
         /// <summary>Per physical register: ranges it is reserved for fixed operands and clobbers (and the vreg it is reserved for, or -1).</summary>
-        readonly List<(int From, int To, int Owner)>[] _fixed = Enumerable.Range(0, 64).Select(_ => new List<(int, int, int)>()).ToArray();
+        readonly List<(int From, int To, int Owner)>?[] _fixed = new List<(int, int, int)>?[64];
+        static readonly List<(int From, int To, int Owner)> s_noFixed = new();
+
+        List<(int From, int To, int Owner)> FixedOf(int reg) => _fixed[reg] ??= new();
         ulong[][] _liveIn = [];
         readonly PriorityQueue<LiveInterval, (int, int)> _unhandled = new();
         readonly List<LiveInterval> _active = new(), _inactive = new();
@@ -179,7 +182,7 @@ public static class LinearScan
             {
                 bool definedHere = false;
                 foreach (var op in ops) definedHere |= op.Kind == OperandKind.Def && op.Constraint == OperandConstraint.FixedReg && op.Fixed == r;
-                if (!definedHere) _fixed[r.Index].Add((Pos.Late(i), Pos.After(i), -1));
+                if (!definedHere) FixedOf(r.Index).Add((Pos.Late(i), Pos.After(i), -1));
             }
             for (int k = 0; k < ops.Length; k++)
             {
@@ -190,7 +193,7 @@ public static class LinearScan
                 {
                     case OperandConstraint.FixedReg:
                         // Produced in the register; moved to the interval's place after the instruction.
-                        _fixed[op.Fixed.Index].Add((Pos.Late(i), Pos.After(i), op.VReg.Index));
+                        FixedOf(op.Fixed.Index).Add((Pos.Late(i), Pos.After(i), op.VReg.Index));
                         iv.SetFrom(Pos.After(i), Pos.After(i) + 1);
                         iv.AddUse(new UsePos(Pos.After(i), false, op.Fixed.Index));
                         iv.Hint = op.Fixed.Index;
@@ -223,7 +226,7 @@ public static class LinearScan
                     iv.AddUse(new UsePos(Pos.Before(i), false, op.Constraint == OperandConstraint.FixedReg ? op.Fixed.Index : -1));
                     if (op.Constraint == OperandConstraint.FixedReg)
                     {
-                        _fixed[op.Fixed.Index].Add((Pos.Before(i), Pos.Late(i), op.VReg.Index));
+                        FixedOf(op.Fixed.Index).Add((Pos.Before(i), Pos.Late(i), op.VReg.Index));
                         if (iv.Hint < 0) iv.Hint = op.Fixed.Index;
                     }
                     continue;
@@ -238,7 +241,7 @@ public static class LinearScan
 
         void AllocateAll()
         {
-            foreach (var list in _fixed) list.Sort();
+            foreach (var list in _fixed) list?.Sort();
             while (_unhandled.TryDequeue(out var cur, out _))
             {
                 int position = cur.Start;
@@ -267,7 +270,7 @@ public static class LinearScan
         int FixedIntersection(LiveInterval cur, int reg)
         {
             int best = int.MaxValue;
-            foreach (var (from, to, owner) in _fixed[reg])
+            foreach (var (from, to, owner) in _fixed[reg] ?? s_noFixed)
             {
                 if (owner == cur.VReg.Index || to <= cur.Start) continue;
                 if (from >= best) break;
