@@ -386,14 +386,16 @@ public sealed partial class Lower
             cc = cc.Swapped();
         }
         mi.Cond = CondOf(cc);
+        // The compare may be lowered at several users (and materialized too): count its use of a constant once.
+        bool count = _cmpCounted.Add(cmp.Index);
         if (IsConst(b, out long c) && c == 0 && cc is IntCC.Eq or IntCC.Ne)
         {
-            _absorbed[_f.Resolve(b).Index]++;
+            if (count) _absorbed[_f.Resolve(b).Index]++;
             mi.Cmp = CmpKind.Test;
             _ops.Add(Operand.Use(Reg(a)));
             return;
         }
-        if (TryImm32(b, out int imm))
+        if (TryImm32(b, out int imm, count))
         {
             mi.Cmp = CmpKind.Imm;
             mi.Imm = imm;

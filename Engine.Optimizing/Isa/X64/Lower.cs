@@ -73,6 +73,8 @@ public sealed partial class Lower
     readonly List<int[]> _tables = new();
     readonly Dictionary<Signature, AbiSignature> _abi = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<int, int> _tableDedup = new();
+    // Compares already lowered once: a repeated compare must not count its operands' absorption twice.
+    readonly HashSet<int> _cmpCounted = new();
 
     /// <summary>The result of lowering one function (valid until the next <see cref="Run"/>).</summary>
     public LoweredFunction Run(Function f, bool interruptChecks)
@@ -86,6 +88,7 @@ public sealed partial class Lower
         _calls.Clear();
         _tables.Clear();
         _edgeSuccs.Clear();
+        _cmpCounted.Clear();
         Prepare();
         _code = new VCode<MInst>(_vblocks.Count);
         for (int k = _vblocks.Count - 1; k >= 0; k--)
@@ -369,7 +372,7 @@ public sealed partial class Lower
     }
 
     /// <summary>An integer constant usable as a sign-extended imm32 at the value's width (absorbed on success).</summary>
-    bool TryImm32(Value v, out int imm)
+    bool TryImm32(Value v, out int imm, bool count = true)
     {
         v = _f.Resolve(v);
         var def = _f.DefiningInst(v);
@@ -379,7 +382,7 @@ public sealed partial class Lower
         if (_f.TypeOf(v) == IrType.I32) imm = (int)c;
         else if (c != (int)c) return false;
         else imm = (int)c;
-        _absorbed[v.Index]++;
+        if (count) _absorbed[v.Index]++;
         return true;
     }
 
@@ -394,13 +397,18 @@ public sealed partial class Lower
 
     /// <summary>
     /// The defining instruction of <paramref name="v"/> when it is <paramref name="op"/>, in the current block,
-    /// pure and used only here: it is then absorbed (not emitted on its own).
+    /// pure and used only here (or a compare, which each user may repeat): it is then absorbed (not emitted on
+    /// its own once every use has absorbed it).
     /// </summary>
     bool TryAbsorb(Value v, Op op, out Inst def)
     {
         v = _f.Resolve(v);
         def = _f.DefiningInst(v);
-        if (!def.IsValid || _f.OpOf(def) != op || _f.BlockOf(def) != _block || _uses[v.Index] != 1 || _absorbed[v.Index] != 0) return false;
+        if (!def.IsValid || _f.OpOf(def) != op || _f.BlockOf(def) != _block) return false;
+        // A compare is cheap to repeat: each user in the block recomputes it (the flags do not survive between
+        // instructions anyway), and the 0/1 value is materialized only if some other use remains.
+        bool repeatable = op is Op.Icmp or Op.Fcmp;
+        if (!repeatable && (_uses[v.Index] != 1 || _absorbed[v.Index] != 0)) return false;
         _absorbed[v.Index]++;
         return true;
     }

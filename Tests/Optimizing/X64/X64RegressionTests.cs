@@ -1,4 +1,5 @@
 using Hoist.Runtime;
+using Hoist.Wasm;
 
 namespace Hoist.Tests.Optimizing.X64;
 
@@ -114,6 +115,113 @@ public class X64RegressionTests
         var optimizing = Assert.Throws<TrapException>(() => Run(s_optimizing, wat, "f0"));
         var baseline = Assert.Throws<TrapException>(() => Run(s_baseline, wat, "f0"));
         Assert.Equal(baseline.Code, optimizing.Code);
+    }
+
+    /// <summary>
+    /// The fuzzer's first divergence that is not the optimizing tier's (seed 24, module 18612, shrunk): the import
+    /// mix64 must receive (32, 0): select(0 >=u bits(-23.0), 0, g2) is g2 = 32, and load16_s(0) > memory.grow(0) is
+    /// 0 > 1. The Baseline passed (0, 0) at the time of writing (reported to its owner); this pins the right answer.
+    /// </summary>
+    [Fact]
+    public void ImportArgumentsAfterALoadAndMemoryGrow()
+    {
+        const string wat = """
+            (module
+              (type (;0;) (func (param i32 i32 f32 f32 f32) (result f64)))
+              (type (;1;) (func (param f32 i32 i64)))
+              (type (;2;) (func (param i64 f64 i64 f32 i64) (result i64)))
+              (type (;3;) (func (param i32 i32) (result i32)))
+              (type (;4;) (func (param i64 i32) (result i64)))
+              (type (;5;) (func (param f64 f64) (result f64)))
+              (type (;6;) (func (param i32)))
+              (type (;7;) (func (param funcref i32) (result funcref)))
+              (type (;8;) (func (result i32 f64)))
+              (type (;9;) (func (param f64) (result funcref)))
+              (type (;10;) (func (param i64) (result i64)))
+              (type (;11;) (func (param f32)))
+              (type (;12;) (func (result i32 i32)))
+              (type (;13;) (func (param f64) (result externref)))
+              (type (;14;) (func (param i32) (result f64)))
+              (type (;15;) (func (param f64) (result i32 i32)))
+              (type (;16;) (func (param i32) (result i32)))
+              (type (;17;) (func (result f32 f32)))
+              (type (;18;) (func (param i64) (result f32 f32)))
+              (type (;19;) (func (param f32) (result externref)))
+              (type (;20;) (func (param i64) (result externref)))
+              (type (;21;) (func (param f32) (result f32)))
+              (type (;22;) (func (param i64 externref) (result i64 externref)))
+              (type (;23;) (func (result f64 f64)))
+              (type (;24;) (func (param i64)))
+              (type (;25;) (func (param f64)))
+              (type (;26;) (func (param f64) (result f64)))
+              (type (;27;) (func (param f64) (result f32)))
+              (import "host" "mix32" (func (;0;) (type 3)))
+              (import "host" "mix64" (func (;1;) (type 4)))
+              (import "host" "mixf64" (func (;2;) (type 5)))
+              (import "host" "sink" (func (;3;) (type 6)))
+              (import "host" "pick" (func (;4;) (type 7)))
+              (func (;5;) (type 1) (local funcref f64 f64 f32)
+                global.get 0
+                i32.eqz
+                if
+                  unreachable
+                end
+                global.get 0
+                i32.const 1
+                i32.sub
+                global.set 0
+                i32.const 0
+                i64.const 0
+                global.get 2
+                block (result i64)
+                  i64.const 0
+                end
+                f64.const -23
+                i64.reinterpret_f64
+                i64.ge_u
+                select
+                i32.const 0
+                i32.load16_s align=1
+                i32.const 0
+                memory.grow 0
+                i32.gt_s
+                call 1
+                i64.store32 align=2
+                i32.const 0
+                i32.const 0
+                i32.gt_u
+                if
+                end)
+              (table (;0;) 8 11 funcref)
+              (memory (;0;) 1 3)
+              (global (;0;) (mut i32) i32.const 300)
+              (global (;1;) f32 f32.const 0)
+              (global (;2;) (mut i64) i64.const 32)
+              (export "f0" (func 5))
+              (export "t0" (table 0))
+              (export "m0" (memory 0))
+              (export "fuel" (global 0))
+              (export "g1" (global 1))
+              (export "g2" (global 2))
+              (elem (;0;) (table 0) (offset i32.const 0) funcref)
+              (elem (;1;) funcref))
+            """;
+        var engine = s_optimizing;
+        using var store = new Store(engine);
+        var linker = new Linker(engine);
+        var calls = new List<(long, int)>();
+        linker.DefineFunction("host", "mix32", new FuncType([ValType.I32, ValType.I32], [ValType.I32]), a => [Value.I32(a[0].AsI32() * 31 + a[1].AsI32())]);
+        linker.DefineFunction("host", "mix64", new FuncType([ValType.I64, ValType.I32], [ValType.I64]), a =>
+        {
+            calls.Add((a[0].AsI64(), a[1].AsI32()));
+            return [Value.I64(a[0].AsI64() * 31 + a[1].AsI32())];
+        });
+        linker.DefineFunction("host", "mixf64", new FuncType([ValType.F64, ValType.F64], [ValType.F64]), a => [a[0]]);
+        linker.DefineFunction("host", "sink", new FuncType([ValType.I32], []), a => []);
+        linker.DefineFunction("host", "pick", new FuncType([ValType.FuncRef, ValType.I32], [ValType.FuncRef]), a => [a[0]]);
+        var instance = linker.Instantiate(store, Module.FromText(engine, wat));
+        instance.GetFunc("f0").Invoke(Value.F32(0), Value.I32(0), Value.I64(0));
+        Assert.Equal([(32L, 0)], calls);
     }
 
     [Theory]
