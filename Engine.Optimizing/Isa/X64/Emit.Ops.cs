@@ -108,6 +108,7 @@ public sealed partial class Emitter
         switch (mi.Cmp)
         {
             case CmpKind.Test: _masm.Test(w, G(0), G(0)); return 1;
+            case CmpKind.TestImm: _masm.Test(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Imm: _masm.Cmp(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Reg: _masm.Cmp(w, G(0), G(1)); return 2;
             case CmpKind.Float: _masm.Sse(mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd, X(0), X(1)); return 2;

@@ -369,10 +369,30 @@ public sealed partial class Lower
             AddFcmp(ref mi, def);
             return;
         }
-        mi.Cmp = CmpKind.Test;
         mi.Cond = Cond.NotEqual;
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(cond));
-        _ops.Add(Operand.Use(Reg(cond)));
+        AddTest(ref mi, cond, count: true);
+    }
+
+    /// <summary>"<paramref name="v"/> is zero or not": <c>test v, v</c>, or <c>test x, imm</c> for a same-block single-use <c>band x, imm</c>.</summary>
+    void AddTest(ref MInst mi, Value v, bool count)
+    {
+        var def = _f.DefiningInst(v);
+        if (def.IsValid && _f.OpOf(def) == Op.Band)
+        {
+            Value x = _f.Arg(def, 0), c = _f.Arg(def, 1);
+            if (IsConst(x, out _)) (x, c) = (c, x);
+            if (IsConst(c, out long k) && (_f.TypeOf(v) == IrType.I32 || k == (int)k) && (count ? TryAbsorb(v, Op.Band, out _) : _absorbed[_f.Resolve(v).Index] > 0))
+            {
+                if (count) TryImm32(c, out _);
+                mi.Cmp = CmpKind.TestImm;
+                mi.Imm = (int)k;
+                _ops.Add(Operand.Use(Reg(x)));
+                return;
+            }
+        }
+        mi.Cmp = CmpKind.Test;
+        _ops.Add(Operand.Use(Reg(v)));
     }
 
     void AddIcmp(ref MInst mi, Inst cmp)
@@ -391,8 +411,7 @@ public sealed partial class Lower
         if (IsConst(b, out long c) && c == 0 && cc is IntCC.Eq or IntCC.Ne)
         {
             if (count) _absorbed[_f.Resolve(b).Index]++;
-            mi.Cmp = CmpKind.Test;
-            _ops.Add(Operand.Use(Reg(a)));
+            AddTest(ref mi, a, count);
             return;
         }
         if (TryImm32(b, out int imm, count))

@@ -97,6 +97,8 @@ public enum CmpKind : byte
     Imm,
     /// <summary><c>ucomis a, b</c>; Cond plus Aux2 (FloatExtra). [use a, use b]</summary>
     Float,
+    /// <summary><c>test a, Imm</c> (a <c>band</c> with a constant, compared with zero). [use a]</summary>
+    TestImm,
 }
 
 /// <summary>Float equality needs two flags: ZF and not PF (Eq), or ZF clear or PF (Ne).</summary>
