@@ -8,6 +8,7 @@ namespace Hoist.Optimizing.Translate;
 // Linear memories, tables and globals: every access goes through explicit loads of the VMContext
 // records (VmOffsets), each tagged with the alias region it reads, so value numbering can share them and
 // only the operations that can change them (stores, memory.grow, table.grow, calls) separate them.
+// Heap accesses of guarded memories skip the bounds check (see CheckedAddress).
 public sealed partial class FunctionTranslator
 {
     /// <summary>A load of a field that never changes (VMContext records, import pointers): movable and in the const region.</summary>
@@ -38,6 +39,12 @@ public sealed partial class FunctionTranslator
     /// Checks that [index + offset, index + offset + size) lies in the memory and returns base + index, to
     /// be accessed at +offset; None (after a trap) when offset + size overflows, so no access can be in bounds.
     /// </summary>
+    /// <remarks>
+    /// A guarded memory (<see cref="ModuleEnvironment.GuardBytes"/>, guard pages) needs no check when
+    /// offset + size fits in its guard: base + uextend(index) + offset is then in bounds or faults in the
+    /// memory's reservation, and the runtime turns the fault into the trap. The back end must keep the
+    /// zero extension (the sandbox depends on it) and make every heap access a MemoryOutOfBounds trap site.
+    /// </remarks>
     Value CheckedAddress(uint memory, Value index, ulong offset, uint size)
     {
         var index64 = ToI64(index);
@@ -48,7 +55,9 @@ public sealed partial class FunctionTranslator
             SetUnreachable();
             return Value.None;
         }
-        _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
+        ulong guard = _env.GuardBytes(memory);
+        bool guarded = guard > 0 && !_env.Memory(memory).Limits.Is64 && offset <= int.MaxValue && end <= guard;
+        if (!guarded) _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
         return _b.Binary(Op.Iadd, HeapBase(memory), index64);
     }
 
