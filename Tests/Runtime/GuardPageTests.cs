@@ -34,6 +34,7 @@ public class GuardPageTests
           (func (export "st64") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
           (func (export "st32_const") (i32.store (i32.const 65533) (i32.const -1)))
           (func (export "ld32_const_end") (result i32) (i32.load (i32.const 65532)))
+          (func (export "ld32_const_far") (result i32) (i32.load offset=8 (i32.const -16)))
           ;; offset + size = 2 GiB, exactly the guard: unchecked under guard pages
           (func (export "ld_at_guard") (param i32) (result i32) (i32.load offset=2147483644 (local.get 0)))
           ;; offset + size = 2 GiB + 1: beyond the guard, so an explicit check
@@ -98,6 +99,7 @@ public class GuardPageTests
         Assert.Equal(0x01020304, i.GetFunction<int, int>("ld32_off")(65532 - 100));
         AssertOutOfBounds(() => i.GetFunction<int, int>("ld32_off")(65533 - 100));
         Assert.Equal(0x01020304, i.GetFunction<int>("ld32_const_end")());
+        AssertOutOfBounds(() => i.GetFunction<int>("ld32_const_far")());   // a constant address beyond 2 GiB
         foreach (int a in new[] { 0, 65536, -1 })
         {
             AssertOutOfBounds(() => i.GetFunction<int, int>("ld_at_guard")(a));
