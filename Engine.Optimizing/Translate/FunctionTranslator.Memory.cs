@@ -42,11 +42,14 @@ public sealed partial class FunctionTranslator
     /// <remarks>
     /// A guarded memory (<see cref="ModuleEnvironment.GuardBytes"/>, guard pages) needs no check when
     /// offset + size fits in its guard: base + uextend(index) + offset is then in bounds or faults in the
-    /// memory's reservation, and the runtime turns the fault into the trap. The back end must keep the
-    /// zero extension (the sandbox depends on it) and make every heap access a MemoryOutOfBounds trap site.
+    /// memory's reservation, and the runtime turns the fault into the trap. The access is then flagged
+    /// <see cref="MemFlags.Trap"/> (<paramref name="flags"/>), so a load whose result is unused still happens.
+    /// The back end must keep the zero extension (the sandbox depends on it) and make every heap access a
+    /// MemoryOutOfBounds trap site.
     /// </remarks>
-    Value CheckedAddress(uint memory, Value index, ulong offset, uint size)
+    Value CheckedAddress(uint memory, Value index, ulong offset, uint size, out MemFlags flags)
     {
+        flags = MemFlags.None;
         var index64 = ToI64(index);
         ulong end = offset + size;
         if (end < offset)
@@ -57,25 +60,26 @@ public sealed partial class FunctionTranslator
         }
         ulong guard = _env.GuardBytes(memory);
         bool guarded = guard > 0 && !_env.Memory(memory).Limits.Is64 && offset <= int.MaxValue && end <= guard;
-        if (!guarded) _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
+        if (guarded) flags = MemFlags.Trap;        // the access itself may trap: dead code elimination must keep it
+        else _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
         return _b.Binary(Op.Iadd, HeapBase(memory), index64);
     }
 
     void MemoryLoad(in Operator op, Op load)
     {
         uint memory = op.MemArg.Memory;
-        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2());
+        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2(), out var flags);
         if (!addr.IsValid) return;
-        Push(_b.Load(load, FromSig(op.Opcode.Results()[0]), AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset));
+        Push(_b.Load(load, FromSig(op.Opcode.Results()[0]), AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, flags));
     }
 
     void MemoryStore(in Operator op, Op store)
     {
         uint memory = op.MemArg.Memory;
         var value = Pop();
-        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2());
+        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2(), out var flags);
         if (!addr.IsValid) return;
-        _b.Store(store, AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, value);
+        _b.Store(store, AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, value, flags);
     }
 
     void MemorySize(uint memory)
