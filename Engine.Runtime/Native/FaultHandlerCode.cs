@@ -11,7 +11,8 @@ namespace Hoist.Runtime.Native;
 /// "Facts already measured"): it allocates nothing, takes no lock and calls nothing but the chained handler.
 /// </summary>
 /// <remarks>
-/// <para><b>Handler</b> (SysV: rdi = signal, rsi = siginfo_t*, rdx = ucontext_t*). It reads the faulting pc
+/// <para><b>Handler</b> (SysV: rdi = signal, rsi = siginfo_t*, rdx = ucontext_t*). For a fault the kernel
+/// raised (si_code &gt; 0; a signal sent with kill or sigqueue is never a trap) it reads the faulting pc
 /// from the ucontext and scans <see cref="WasmCodeRanges"/>. If the pc lies in wasm code it emulates a call
 /// from the faulting instruction to the landing stub: <c>rsp -= 8; [rsp] = pc; rip = landing</c>, with
 /// rax = the module's store-context offset; then it returns, and the kernel resumes the thread there. The
@@ -42,6 +43,7 @@ internal static class FaultHandlerCode
     // glibc/kernel ucontext_t on x86-64: uc_mcontext.gregs starts at 40; REG_RAX = 13, REG_RSP = 15, REG_RIP = 16.
     const int UcGregs = 40, UcRax = UcGregs + 13 * 8, UcRsp = UcGregs + 15 * 8, UcRip = UcGregs + 16 * 8;
     const int SysRtSigaction = 13;
+    const int SiCode = 8;                      // siginfo_t: si_signo, si_errno, si_code (int each)
 
     /// <summary>The handler at offset 0 and the landing stub at <paramref name="landingOffset"/>.</summary>
     public static MachineCode Emit(nint rangesTable, nint state, out int landingOffset)
@@ -50,7 +52,9 @@ internal static class FaultHandlerCode
         Label loop = a.NewLabel(), next = a.NewLabel(), found = a.NewLabel(), notWasm = a.NewLabel(),
             bus = a.NewLabel(), chain = a.NewLabel(), landing = a.NewLabel();
 
-        // ---- Is the faulting pc wasm code?
+        // ---- Is it a fault (si_code > 0: sent by the kernel for this instruction, not by kill or sigqueue) in wasm code?
+        a.Cmp(Width.W32, Mem.At(Gpr.Rsi, SiCode), 0);
+        a.Jcc(Cond.LessOrEqual, notWasm);
         a.Mov(Width.W64, Gpr.Rax, Mem.At(Gpr.Rdx, UcRip));
         a.MovImm(Width.W64, Gpr.Rcx, rangesTable);
         a.Mov(Width.W64, Gpr.R8, Mem.At(Gpr.Rcx, 0));                   // slots in use
