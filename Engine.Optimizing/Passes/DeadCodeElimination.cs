@@ -33,7 +33,7 @@ public sealed class DeadCodeElimination : IPass
         foreach (var b in f.Blocks)
             foreach (var i in f.InstsOf(b))
             {
-                if (!f.OpOf(i).HasSideEffects() && !MayFault(f, i)) continue;
+                if (!f.HasSideEffects(i)) continue;     // a guarded heap load may trap: it stays (InstEffects)
                 liveInst[i.Index] = true;
                 foreach (var a in f.Args(i)) _work.Push(a);
             }
@@ -109,7 +109,4 @@ public sealed class DeadCodeElimination : IPass
         }
         return incoming;
     }
-
-    /// <summary>A load that may fault as a trap (<see cref="MemFlags.Trap"/>, guard pages) is live even if its result is not.</summary>
-    static bool MayFault(Function f, Inst i) => f.OpOf(i).IsLoad() && ((MemFlags)f[i].Code & MemFlags.Trap) != 0;
 }
