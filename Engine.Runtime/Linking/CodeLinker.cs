@@ -52,7 +52,7 @@ internal static class CodeLinker
             handler.Bytes.CopyTo(code[handlerOffset..]);
             if (Environment.GetEnvironmentVariable("HOIST_PERFMAP") == "1") WritePerfMap(module, functions, offsets, address);
         });
-        return new ModuleCode(module, file, functions, offsets, handlerOffset, memory);
+        return new ModuleCode(module, file, functions, offsets, handlerOffset, memory, storeContextOffset);
     }
 
     /// <summary>
