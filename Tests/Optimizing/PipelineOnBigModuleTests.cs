@@ -90,6 +90,8 @@ public class PipelineOnBigModuleTests(ITestOutputHelper output)
             output.WriteLine($"{pass.Name,-12} {ms,7:F1} ms  instructions {c1.Insts - c0.Insts,+8}  blocks {c1.Blocks - c0.Blocks,+7}  params {c1.Params - c0.Params,+7}");
             if (pass.Name != "strength") Assert.True(c1.Insts <= c0.Insts, $"{pass.Name} added instructions");
         }
+        foreach (var pass in passes)
+            if (pass is LoopInvariantCodeMotion licm) output.WriteLine($"licm: {licm.Stats.Loops} loops, {licm.Stats.WithoutPreheader} without a preheader, {licm.Stats.Hoisted} instructions hoisted");
         var end = Count(fs);
         output.WriteLine($"pipeline total {total:F0} ms; {start.Insts} -> {end.Insts} instructions, {start.Blocks} -> {end.Blocks} blocks, {start.Params} -> {end.Params} params");
         var after = CountOps(fs);
