@@ -94,6 +94,8 @@ public class PipelineOnBigModuleTests(ITestOutputHelper output)
             if (pass is LoopInvariantCodeMotion licm) output.WriteLine($"licm: {licm.Stats.Loops} loops, {licm.Stats.WithoutPreheader} without a preheader, {licm.Stats.Hoisted} instructions hoisted");
         foreach (var pass in passes)
             if (pass is BoundsCheckElimination bce) output.WriteLine($"bce: {bce.Stats.Covered} checks covered by a dominating one, {bce.Stats.Merged} merged into an earlier one");
+        foreach (var pass in passes)
+            if (pass is StrengthReduction sr) output.WriteLine($"strength: {sr.Rewritten} divisions/remainders by constants rewritten");
         var end = Count(fs);
         output.WriteLine($"pipeline total {total:F0} ms; {start.Insts} -> {end.Insts} instructions, {start.Blocks} -> {end.Blocks} blocks, {start.Params} -> {end.Params} params");
         var after = CountOps(fs);
