@@ -12,7 +12,7 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
     /// <summary>The optimizing compiler's pipeline, new for each compiling thread.</summary>
     public static PassManager CreateDefault() =>
         new([new Simplify(), new GlobalValueNumbering(), new Simplify(), new BranchFold(), new RedundantLoadElimination(), new LoopInvariantCodeMotion(), new BoundsCheckElimination(), new StrengthReduction(),
-            new Simplify(), new GlobalValueNumbering(), new DeadCodeElimination()]);
+            new Simplify(), new GlobalValueNumbering(), new DeadCodeElimination(), new BlockLayout()]);
 
 #if DEBUG
     public bool VerifyEachPass { get; init; } = true;
