@@ -28,8 +28,8 @@ public sealed class LoopInvariantCodeMotion : IPass
     readonly LoopNest _loops = new();
     ulong[] _loopWrites = [];
 
-    /// <summary>Statistics over every run of this instance: loops seen, loops without a preheader, instructions hoisted.</summary>
-    public (int Loops, int WithoutPreheader, int Hoisted) Stats { get; private set; }
+    /// <summary>Statistics over every run of this instance: loops seen, loops without a preheader, instructions hoisted (trap-only ones among them).</summary>
+    public (int Loops, int WithoutPreheader, int Hoisted, int TrapsHoisted) Stats { get; private set; }
     Block[] _preheader = [];
 
     public bool Run(Function f)
@@ -129,6 +129,7 @@ public sealed class LoopInvariantCodeMotion : IPass
         }
         f.RemoveInst(i);
         f.InsertInstBefore(i, before);
+        if (trapOnly) Stats = Stats with { TrapsHoisted = Stats.TrapsHoisted + 1 };
         return true;
     }
 

@@ -11,7 +11,8 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
 {
     /// <summary>The optimizing compiler's pipeline, new for each compiling thread.</summary>
     public static PassManager CreateDefault() =>
-        new([new Simplify(), new GlobalValueNumbering(), new Simplify(), new BranchFold(), new RedundantLoadElimination(), new LoopInvariantCodeMotion(), new BoundsCheckElimination(), new StrengthReduction(),
+        new([new Simplify(), new GlobalValueNumbering(), new BranchFold(), new RedundantLoadElimination(),
+            new LoopInvariantCodeMotion(), new BoundsCheckElimination(), new StrengthReduction(),
             new Simplify(), new GlobalValueNumbering(), new DeadCodeElimination(), new BlockLayout()]);
 
 #if DEBUG
