@@ -28,6 +28,9 @@ public sealed class BoundsCheckElimination : IPass
     readonly ControlFlowGraph _cfg = new();
     readonly DominatorTree _dom = new();
     readonly Dictionary<(int Base, int Bound, byte Code), Entry> _table = new();
+    readonly Dictionary<(int Region, int Addr, long Offset), int> _sizeLocations = new();
+    int[] _visit = [];
+    int _visitCounter;
     readonly List<((int, int, byte) Key, Entry Previous, bool Had)> _undo = new();
     readonly Stack<(Block Block, int Mark)> _walk = new();
     int _epoch;
@@ -35,8 +38,12 @@ public sealed class BoundsCheckElimination : IPass
     /// <summary>Statistics over every run: checks removed as covered, checks merged into an earlier one.</summary>
     public (int Covered, int Merged) Stats { get; private set; }
 
-    /// <summary>The largest end proven for a (base, bound), and the last check of it with the epoch it was seen in.</summary>
-    readonly record struct Entry(ulong End, Inst Check, ulong CheckOffset, int Epoch);
+    /// <summary>
+    /// The largest end proven for a (base, bound), the age of the bound value it was proven against (its
+    /// definition's visit number; 0 when the bound is not a memory size), and the check that proved it with
+    /// its offset, bound value and the epoch it was seen in.
+    /// </summary>
+    readonly record struct Entry(ulong End, int Age, Inst Check, ulong CheckOffset, int BoundValue, int Epoch);
 
     public bool Run(Function f)
     {
@@ -44,6 +51,9 @@ public sealed class BoundsCheckElimination : IPass
         _dom.Compute(f, _cfg);
         _table.Clear();
         _undo.Clear();
+        _sizeLocations.Clear();
+        if (_visit.Length < f.InstCount) _visit = new int[Math.Max(f.InstCount, 2 * _visit.Length)];
+        _visitCounter = 0;
         bool changed = false;
         _walk.Push((f.EntryBlock, -1));
         while (_walk.Count > 0)
@@ -56,7 +66,11 @@ public sealed class BoundsCheckElimination : IPass
             }
             _walk.Push((b, _undo.Count));
             _epoch++; // a new block: no merging across block boundaries
-            foreach (var i in f.InstsOf(b)) changed |= Visit(f, i);
+            foreach (var i in f.InstsOf(b))
+            {
+                _visit[i.Index] = ++_visitCounter;
+                changed |= Visit(f, i);
+            }
             var children = _dom.Children(b);
             for (int c = children.Length - 1; c >= 0; c--) _walk.Push((children[c], -1));
         }
@@ -88,16 +102,18 @@ public sealed class BoundsCheckElimination : IPass
         var (baseValue, k) = Decompose(f, index);
         ulong end = k + (ulong)d.Imm;
         if (end < k) { _epoch++; return false; } // overflow: leave it alone
-        var key = (baseValue.Index, bound.Index, d.Code);
+        var (boundKey, age) = BoundIdentity(f, bound);
+        var key = (baseValue.Index, boundKey, d.Code);
+        bool replace = true;
         if (_table.TryGetValue(key, out var e))
         {
-            if (end <= e.End)
+            if (end <= e.End && age >= e.Age)
             {
                 f.RemoveInst(i);
                 Stats = Stats with { Covered = Stats.Covered + 1 };
                 return true;
             }
-            if (e.Epoch == _epoch && d.Code == (byte)TrapCode.MemoryOutOfBounds && f.IsInLayout(e.Check))
+            if (end > e.End && e.Epoch == _epoch && d.Code == (byte)TrapCode.MemoryOutOfBounds && e.BoundValue == bound.Index && f.IsInLayout(e.Check))
             {
                 // Grow the earlier check to this end: k + e' = end with the earlier check's own k.
                 f.SetImm(e.Check, (long)(end - e.CheckOffset));
@@ -106,8 +122,10 @@ public sealed class BoundsCheckElimination : IPass
                 Stats = Stats with { Merged = Stats.Merged + 1 };
                 return true;
             }
+            // A check against an older size proves less than the entry (unless it reaches further).
+            replace = end > e.End;
         }
-        Set(key, new Entry(end, i, k, _epoch));
+        if (replace) Set(key, new Entry(end, age, i, k, bound.Index, _epoch));
         // A check with another trap code must keep its order relative to the others.
         if (d.Code != (byte)TrapCode.MemoryOutOfBounds) _epoch++;
         return false;
@@ -118,6 +136,19 @@ public sealed class BoundsCheckElimination : IPass
         bool had = _table.TryGetValue(key, out var previous);
         _undo.Add((key, previous, had));
         _table[key] = e;
+    }
+
+    /// <summary>
+    /// The key a bound is known by, and its age: a load of a memory's size is known by its location (a
+    /// negative id) and aged by its visit number; any other value by itself, with age 0.
+    /// </summary>
+    (int Key, int Age) BoundIdentity(Function f, Value bound)
+    {
+        var def = f.DefiningInst(bound);
+        if (!def.IsValid || !f.OpOf(def).IsLoad() || new AliasRegion(f[def].Ref).Kind != RegionKind.MemorySize) return (bound.Index, 0);
+        var location = (f[def].Ref, f.Resolve(f.Arg(def, 0)).Index, f[def].Imm);
+        if (!_sizeLocations.TryGetValue(location, out int id)) _sizeLocations[location] = id = -1 - _sizeLocations.Count;
+        return (id, _visit[def.Index]);
     }
 
     /// <summary>i = base + k exactly: base a zero-extended i32 (below 2^32) and k a constant in [0, 2^32).</summary>

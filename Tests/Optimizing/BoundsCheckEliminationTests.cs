@@ -112,4 +112,38 @@ public class BoundsCheckEliminationTests
             return v7
         }
         """);
+
+    [Fact]
+    public void AMemoryOnlyGrowsSoANewerSizeIsCoveredAndAnOlderOneIsNot() => Check("""
+        function %t wasm (i64, i64) {
+            sig0 = sysv (i64) -> i64
+        block0(v0: i64, v1: i64):
+            v2 = load.i64 movable mem_size0 v0+8
+            bounds_check v1+8, v2, memory_out_of_bounds
+            v3 = load.i64 movable const v0+24
+            v4 = call_indirect sig0, v3(v0)
+            v5 = load.i64 movable mem_size0 v0+8
+            bounds_check v1+4, v5, memory_out_of_bounds
+            bounds_check v1+16, v5, memory_out_of_bounds
+            bounds_check v1+12, v2, memory_out_of_bounds
+            v6 = load.i64 movable mem_size1 v0+8
+            bounds_check v1+4, v6, memory_out_of_bounds
+            return
+        }
+        """, """
+        function %t wasm (i64, i64) {
+            sig0 = sysv (i64) -> i64
+        block0(v0: i64, v1: i64):
+            v2 = load.i64 movable mem_size0 v0+8
+            bounds_check v1+8, v2, memory_out_of_bounds
+            v3 = load.i64 movable const v0+24
+            v4 = call_indirect sig0, v3(v0)
+            v5 = load.i64 movable mem_size0 v0+8
+            bounds_check v1+16, v5, memory_out_of_bounds
+            bounds_check v1+12, v2, memory_out_of_bounds
+            v6 = load.i64 movable mem_size1 v0+8
+            bounds_check v1+4, v6, memory_out_of_bounds
+            return
+        }
+        """);
 }
