@@ -13,7 +13,10 @@ namespace Hoist.Optimizing.Passes;
 /// <item>instructions that only trap or compute (bounds checks, conditional traps, divisions, trapping
 ///   conversions), out of the innermost loop only, and only from the loop header before any instruction with
 ///   a side effect: the header runs whenever the preheader does, and with invariant operands the check
-///   fails on the first iteration if ever, at the same point, since nothing observable happens before it.</item>
+///   fails on the first iteration if ever, at the same point, since nothing observable happens before it;</item>
+/// <item>likewise other loads (linear memory) from the header before any side effect, when the loop does not
+///   write their region: the checks guarding such a load dominate the header or stood before it in the header
+///   (and so have left before it), so the load stays guarded.</item>
 /// </list>
 /// Constants an instruction needs move along with it. A preheader is the one predecessor of the header from
 /// outside the loop, when it ends with a jump; a loop without one keeps its code (no block is created).
@@ -93,17 +96,24 @@ public sealed class LoopInvariantCodeMotion : IPass
     {
         ref readonly InstData d = ref f[i];
         Op op = d.Op;
-        bool trapOnly = false;
+        // Guarded: may only run where it ran before (a trap-only instruction, or a load its checks guard).
+        bool guarded = false, trapOnly = false;
         if (op is Op.Iconst or Op.Fconst) return false; // moved only with a user
         if (op.IsLoad())
         {
-            if ((d.Code & (byte)MemFlags.Movable) == 0 && new AliasRegion(d.Ref).Kind != RegionKind.Const) return false;
+            if ((d.Code & (byte)MemFlags.Movable) == 0 && new AliasRegion(d.Ref).Kind != RegionKind.Const)
+            {
+                // A memory load at the start of the header: whatever check guards it dominates the header or
+                // stood before it in the header and has left already, so it is guarded in the preheader too.
+                if (!atHeaderStart) return false;
+                guarded = true;
+            }
         }
         else if (!op.IsPure())
         {
             // Trap-only instructions (the table's `trap` flag without a call or terminator).
             if ((op.Flags() & (OpFlags.Trap | OpFlags.Call | OpFlags.Terminator)) != OpFlags.Trap || !atHeaderStart) return false;
-            trapOnly = true;
+            trapOnly = guarded = true;
         }
         var args = f.ArgsMut(i);
         for (int k = 0; k < args.Length; k++) args[k] = f.Resolve(args[k]);
@@ -114,7 +124,7 @@ public sealed class LoopInvariantCodeMotion : IPass
             if (!_preheader[m].IsValid || !OperandsAvailableOutside(f, i, m)) break;
             if (op.IsLoad() && RegionMask.MayWrite(_loopWrites[m], new AliasRegion(d.Ref))) break;
             target = m;
-            if (trapOnly) break;
+            if (guarded) break;
         }
         if (target < 0) return false;
         var before = f.Terminator(_preheader[target]);

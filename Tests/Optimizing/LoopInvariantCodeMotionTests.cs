@@ -175,4 +175,53 @@ public class LoopInvariantCodeMotionTests
             return v1
         }
         """);
+
+    [Fact]
+    public void AMemoryLoadLeavesWithItsCheckOnlyFromTheHeaderOfALoopThatDoesNotWriteMemory() => Check("""
+        function %t wasm (i64, i64, i64, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i64, v3: i32):
+            jump block1(v3)
+        block1(v4: i32):
+            bounds_check v1+4, v2, memory_out_of_bounds
+            v5 = load.i32 mem0 v1
+            v6 = isub.i32 v4, v5
+            brif v6, block2, block3
+        block2:
+            v7 = load.i32 mem0 v1+4
+            v8 = iadd.i32 v6, v7
+            jump block1(v8)
+        block3:
+            jump block4(v3)
+        block4(v9: i32):
+            bounds_check v1+4, v2, memory_out_of_bounds
+            v10 = load.i32 mem0 v1
+            store.i32 mem0 v1, v9
+            brif v10, block4(v10), block5
+        block5:
+            return v6
+        }
+        """, """
+        function %t wasm (i64, i64, i64, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i64, v3: i32):
+            bounds_check v1+4, v2, memory_out_of_bounds
+            v5 = load.i32 mem0 v1
+            jump block1(v3)
+        block1(v4: i32):
+            v6 = isub.i32 v4, v5
+            brif v6, block2, block3
+        block2:
+            v7 = load.i32 mem0 v1+4
+            v8 = iadd.i32 v6, v7
+            jump block1(v8)
+        block3:
+            bounds_check v1+4, v2, memory_out_of_bounds
+            jump block4(v3)
+        block4(v9: i32):
+            v10 = load.i32 mem0 v1
+            store.i32 mem0 v1, v9
+            brif v10, block4(v10), block5
+        block5:
+            return v6
+        }
+        """);
 }
