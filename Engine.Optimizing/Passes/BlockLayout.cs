@@ -18,13 +18,23 @@ namespace Hoist.Optimizing.Passes;
 /// </list>
 /// Only the order changes; no instruction is added or removed.
 /// </summary>
-public sealed class BlockLayout : IPass
+public sealed class BlockLayout : IPass, IUsesAnalyses
 {
     public string Name => "layout";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
-    readonly LoopNest _loops = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public BlockLayout(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
+    LoopNest _loops => _analyses.Loops;
     readonly Stack<(Block Block, int Next)> _dfs = new();
     readonly List<Block> _post = new();
     readonly List<Block> _order = new();
@@ -37,9 +47,7 @@ public sealed class BlockLayout : IPass
 
     public bool Run(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
-        _loops.Compute(f, _cfg, _dom);
+        _analyses.ComputeLoops(f, _shared);
         if (_visited.Length < f.BlockCount) _visited = new byte[Math.Max(f.BlockCount, 2 * _visited.Length)];
         Array.Clear(_visited, 0, f.BlockCount);
         WalkPreferringLikelySuccessors(f);
@@ -166,6 +174,7 @@ public sealed class BlockLayout : IPass
         if (same && k == _order.Count) return false;
         foreach (var b in f.Blocks) f.RemoveBlock(b);
         foreach (var b in _order) f.AppendBlock(b);
+        _analyses.Invalidate(); // unreachable blocks left; the graph's lists follow the layout order
         return true;
     }
 }

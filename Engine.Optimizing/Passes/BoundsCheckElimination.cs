@@ -21,12 +21,22 @@ namespace Hoist.Optimizing.Passes;
 /// Checks that are loop-invariant leave loops in <see cref="LoopInvariantCodeMotion"/> (header rule);
 /// checks on induction variables would need loop versioning, which is not done.
 /// </summary>
-public sealed class BoundsCheckElimination : IPass
+public sealed class BoundsCheckElimination : IPass, IUsesAnalyses
 {
     public string Name => "bce";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public BoundsCheckElimination(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
     readonly Dictionary<(int Base, int Bound, byte Code), Entry> _table = new();
     readonly Dictionary<(int Region, int Addr, long Offset), int> _sizeLocations = new();
     int[] _visit = [];
@@ -47,8 +57,7 @@ public sealed class BoundsCheckElimination : IPass
 
     public bool Run(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
+        _analyses.Compute(f, _shared);
         _table.Clear();
         _undo.Clear();
         _sizeLocations.Clear();

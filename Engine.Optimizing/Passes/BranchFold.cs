@@ -21,14 +21,20 @@ namespace Hoist.Optimizing.Passes;
 /// </list>
 /// Everything here removes instructions, blocks or moves; nothing is added.
 /// </summary>
-public sealed class BranchFold : IPass
+public sealed class BranchFold : IPass, IUsesAnalyses
 {
     public string Name => "branch-fold";
 
     const int MaxRounds = 6;
 
+    // Its own graph and tree: they are recomputed every round, as the pass changes the control flow.
     readonly ControlFlowGraph _cfg = new();
     readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses? _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared;
+
+    /// <summary>A pass that invalidates <paramref name="shared"/> (a pipeline's analyses) when it changes the function.</summary>
+    public BranchFold(FunctionAnalyses? shared = null) => _shared = shared;
     readonly IncomingEdges _edges = new();
     Value[] _scratch = new Value[16];
     bool[] _remove = new bool[16];
@@ -51,6 +57,7 @@ public sealed class BranchFold : IPass
             if (!c) break;
             changed = true;
         }
+        if (changed) _shared?.Invalidate();
         return changed;
     }
 

@@ -22,13 +22,23 @@ namespace Hoist.Optimizing.Passes;
 /// outside the loop, when it ends with a jump; a loop without one keeps its code (no block is created).
 /// Blocks are visited in reverse post-order, so an operand is hoisted before its users are considered.
 /// </summary>
-public sealed class LoopInvariantCodeMotion : IPass
+public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
 {
     public string Name => "licm";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
-    readonly LoopNest _loops = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public LoopInvariantCodeMotion(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
+    LoopNest _loops => _analyses.Loops;
     ulong[] _loopWrites = [];
 
     /// <summary>Statistics over every run of this instance: loops seen, loops without a preheader, instructions hoisted (trap-only ones among them).</summary>
@@ -37,9 +47,7 @@ public sealed class LoopInvariantCodeMotion : IPass
 
     public bool Run(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
-        _loops.Compute(f, _cfg, _dom);
+        _analyses.ComputeLoops(f, _shared);
         int n = _loops.Count;
         if (n == 0) return false;
         if (_loopWrites.Length < n) { _loopWrites = new ulong[Math.Max(n, 2 * _loopWrites.Length)]; _preheader = new Block[_loopWrites.Length]; }

@@ -18,12 +18,22 @@ namespace Hoist.Optimizing.Passes;
 /// Only full-width forwarding: a narrow store (istore8...) does not forward to a load (that would need a mask).
 /// </para>
 /// </summary>
-public sealed class RedundantLoadElimination : IPass
+public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
 {
     public string Name => "rle";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public RedundantLoadElimination(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
     readonly Dictionary<Key, (Value Value, int Version)> _avail = new();
     readonly List<(Key Key, (Value, int) Previous, bool Had)> _undoAvail = new();
     readonly List<(int Bucket, int Old)> _undoVersion = new();
@@ -39,8 +49,7 @@ public sealed class RedundantLoadElimination : IPass
 
     public bool Run(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
+        _analyses.Compute(f, _shared);
         _avail.Clear();
         _undoAvail.Clear();
         _undoVersion.Clear();
