@@ -12,7 +12,9 @@ namespace Hoist.Optimizing.Passes;
 /// <item>blocks the entry cannot reach leave the layout;</item>
 /// <item>a block parameter whose incoming arguments are all one value v (or the parameter itself, on a loop's
 ///   back edge) becomes v, and its arguments go (the φs Braun's construction leaves, and those a folded
-///   branch leaves with one incoming edge). v dominates the block: it reaches it on every entering edge;</item>
+///   branch leaves with one incoming edge). v dominates the block: it reaches it on every entering edge.
+///   Likewise when every edge passes an equal constant from different instructions: the parameter becomes a
+///   constant at the top of the block (constants are free; conditions on it then fold);</item>
 /// <item>jump threading: an edge to a block that holds nothing but <c>jump C(args)</c> and has no parameters goes
 ///   straight to C — unless C is a loop header entered from outside (that block is the loop's preheader,
 ///   where code motion puts invariant code), or the edge is one of several out of a branch and C takes
@@ -176,7 +178,17 @@ public sealed class BranchFold : IPass, IUsesAnalyses
                 {
                     var p = f.BlockParams(b)[k];
                     var v = SingleIncoming(f, b, k, p);
-                    if (!v.IsValid) continue;
+                    if (!v.IsValid)
+                    {
+                        // Every edge passes an equal constant (from different instructions): one constant at the top.
+                        if (!SameConstantIncoming(f, b, k, p, out var c)) continue;
+                        var def = f[c];
+                        var copy = f.CreateInst(def.Op, def.Type, default, imm: def.Imm);
+                        f.SetSourceOffset(copy, def.SourceOffset);
+                        var first = f.FirstInst(b);
+                        if (first.IsValid) f.InsertInstBefore(copy, first); else f.AppendInst(b, copy);
+                        v = f.Result(copy);
+                    }
                     f.ChangeToAlias(p, v);
                     remove[k] = removeAny = true;
                 }
@@ -201,6 +213,22 @@ public sealed class BranchFold : IPass, IUsesAnalyses
             v = a;
         }
         return v;
+    }
+
+    /// <summary>True when every edge passes parameter k a constant of the same value (ignoring the parameter itself); <paramref name="c"/> is one of them.</summary>
+    bool SameConstantIncoming(Function f, Block b, int k, Value p, out Inst c)
+    {
+        c = Inst.None;
+        foreach (var (branch, t) in _edges.Into(b))
+        {
+            var a = f.Resolve(f.TargetArgs(branch, t)[k]);
+            if (a == p) continue;
+            var d = f.DefiningInst(a);
+            if (!d.IsValid || f.OpOf(d) is not (Op.Iconst or Op.Fconst)) return false;
+            if (!c.IsValid) c = d;
+            else if (f[d].Imm != f[c].Imm || f[d].Type != f[c].Type || f.OpOf(d) != f.OpOf(c)) return false;
+        }
+        return c.IsValid;
     }
 
     // ---- Jump threading.

@@ -235,4 +235,40 @@ public class BranchFoldTests
             return v3
         }
         """);
+
+    [Fact]
+    public void AParameterThatAlwaysReceivesTheSameConstantBecomesItAndItsBranchFolds() => Check("""
+        function %t wasm (i32) -> i32 {
+        block0(v0: i32):
+            brif v0, block1, block2
+        block1:
+            v1 = iconst.i32 1
+            v2 = iadd.i32 v0, v0
+            jump block3(v1, v2)
+        block2:
+            v3 = iconst.i32 1
+            jump block3(v3, v0)
+        block3(v4: i32, v5: i32):
+            brif v4, block4, block5
+        block4:
+            return v5
+        block5:
+            return v0
+        }
+        """, """
+        function %t wasm (i32) -> i32 {
+        block0(v0: i32):
+            brif v0, block1, block2
+        block1:
+            v1 = iconst.i32 1
+            v2 = iadd.i32 v0, v0
+            jump block3(v2)
+        block2:
+            v3 = iconst.i32 1
+            jump block3(v0)
+        block3(v5: i32):
+            v6 = iconst.i32 1
+            return v5
+        }
+        """);
 }
