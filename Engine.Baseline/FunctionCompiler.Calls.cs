@@ -296,7 +296,7 @@ internal sealed partial class FunctionCompiler
             _masm.Mov(Width.W64, Mem.At(Gpr.Rsp), Scratch);
             _masm.Mov(Width.W64, Gpr.Rbp, Gpr.R10);
         }
-        if (target == CallTarget.Defined) _masm.JmpReloc(RelocTarget.Function(funcIndex));
+        if (target == CallTarget.Defined) _masm.Jmp(RelocTarget.Function(funcIndex));
         else _masm.Jmp(Gpr.Rax);
     }
 

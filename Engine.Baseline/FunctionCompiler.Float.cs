@@ -6,8 +6,8 @@ namespace Hoist.Baseline;
 
 // Float operators (SSE2 and SSE4.1 scalar instructions). IEEE semantics as wasm requires: arithmetic,
 // sqrt and rounding are the hardware's (round-to-nearest-even; a NaN operand propagates quieted, a new NaN
-// is the default NaN, both allowed results); abs, neg and copysign are pure bit operations; min and max
-// need extra code for NaN and for -0 against +0, which minss/maxss get wrong.
+// is the default NaN, both allowed results). The sequences (min/max, copysign, abs, neg, rounding,
+// compares) are MacroAssembler's, shared with the optimizing tier; this file only places the operands.
 internal sealed partial class FunctionCompiler
 {
     void EmitFloat(Opcode code)
@@ -33,12 +33,12 @@ internal sealed partial class FunctionCompiler
             case Opcode.F32Floor: case Opcode.F64Floor: Round(RoundingMode.Floor); break;
             case Opcode.F32Trunc: case Opcode.F64Trunc: Round(RoundingMode.Trunc); break;
             case Opcode.F32Nearest: case Opcode.F64Nearest: Round(RoundingMode.Nearest); break;
-            case Opcode.F32Eq: case Opcode.F64Eq: FloatEquality(equal: true); break;
-            case Opcode.F32Ne: case Opcode.F64Ne: FloatEquality(equal: false); break;
-            case Opcode.F32Lt: case Opcode.F64Lt: FloatOrder(swap: true, Cond.Above); break;
-            case Opcode.F32Gt: case Opcode.F64Gt: FloatOrder(swap: false, Cond.Above); break;
-            case Opcode.F32Le: case Opcode.F64Le: FloatOrder(swap: true, Cond.AboveOrEqual); break;
-            case Opcode.F32Ge: case Opcode.F64Ge: FloatOrder(swap: false, Cond.AboveOrEqual); break;
+            case Opcode.F32Eq: case Opcode.F64Eq: FloatEquality(FloatCmp.Eq); break;
+            case Opcode.F32Ne: case Opcode.F64Ne: FloatEquality(FloatCmp.Ne); break;
+            case Opcode.F32Lt: case Opcode.F64Lt: FloatOrder(FloatCmp.Lt); break;
+            case Opcode.F32Gt: case Opcode.F64Gt: FloatOrder(FloatCmp.Gt); break;
+            case Opcode.F32Le: case Opcode.F64Le: FloatOrder(FloatCmp.Le); break;
+            case Opcode.F32Ge: case Opcode.F64Ge: FloatOrder(FloatCmp.Ge); break;
             default: EmitConversion(code); break;
         }
     }
@@ -78,42 +78,30 @@ internal sealed partial class FunctionCompiler
         PushXmm(a.Type, d);
     }
 
+    static FloatType FloatTypeOf(in Entry e) => e.Type == ValKind.F64 ? FloatType.F64 : FloatType.F32;
+
     void Round(RoundingMode mode)
     {
         Entry a = Pop();
-        bool f64 = a.Type == ValKind.F64;
+        FloatType t = FloatTypeOf(a);
         Xmm d = a.Kind == EntryKind.Reg ? a.Xmm : AllocXmm();
-        if (a.Kind == EntryKind.Reg)
-        {
-            if (f64) _masm.Roundsd(d, d, mode); else _masm.Roundss(d, d, mode);
-        }
-        else
-        {
-            if (f64) _masm.Roundsd(d, FloatMem(a), mode); else _masm.Roundss(d, FloatMem(a), mode);
-        }
+        if (a.Kind == EntryKind.Reg) _masm.FloatRound(t, mode, d, d);
+        else _masm.FloatRound(t, mode, d, FloatMem(a));
         PushXmm(a.Type, d);
     }
 
-    static (ulong Lo, ulong Hi) SignMask(bool f64) => f64 ? (0x8000_0000_0000_0000UL, 0x8000_0000_0000_0000UL) : (0x8000_0000_8000_0000UL, 0x8000_0000_8000_0000UL);
-
-    Mem SignMaskConst(bool f64) { var (lo, hi) = SignMask(f64); return _masm.Const128(lo, hi); }
-
-    Mem AbsMaskConst(bool f64) { var (lo, hi) = SignMask(f64); return _masm.Const128(~lo, ~hi); }
-
-    /// <summary>abs clears the sign bit, neg flips it.</summary>
+    /// <summary>abs clears the sign bit, neg flips it (constants fold).</summary>
     void SignBitOp(bool abs)
     {
         Entry a = Pop();
-        bool f64 = a.Type == ValKind.F64;
-        ulong sign = f64 ? 0x8000_0000_0000_0000UL : 0x8000_0000UL;
+        ulong sign = a.Type == ValKind.F64 ? 0x8000_0000_0000_0000UL : 0x8000_0000UL;
         if (a.Kind == EntryKind.Const)
         {
             PushConst(a.Type, abs ? a.Bits & ~sign : a.Bits ^ sign);
             return;
         }
         Xmm d = ToXmm(ref a);
-        if (abs) _masm.Sse(f64 ? SseOp.Andpd : SseOp.Andps, d, AbsMaskConst(f64));
-        else _masm.Sse(f64 ? SseOp.Xorpd : SseOp.Xorps, d, SignMaskConst(f64));
+        if (abs) _masm.FloatAbs(FloatTypeOf(a), d); else _masm.FloatNeg(FloatTypeOf(a), d);
         PushXmm(a.Type, d);
     }
 
@@ -121,104 +109,68 @@ internal sealed partial class FunctionCompiler
     {
         Entry b = Pop();
         Entry a = Pop();
-        bool f64 = a.Type == ValKind.F64;
-        ulong sign = f64 ? 0x8000_0000_0000_0000UL : 0x8000_0000UL;
+        FloatType t = FloatTypeOf(a);
+        ulong sign = t == FloatType.F64 ? 0x8000_0000_0000_0000UL : 0x8000_0000UL;
         if (a.Kind == EntryKind.Const && b.Kind == EntryKind.Const)
         {
             PushConst(a.Type, (a.Bits & ~sign) | (b.Bits & sign));
             return;
         }
         Xmm d = ToXmm(ref a);
-        _masm.Sse(f64 ? SseOp.Andpd : SseOp.Andps, d, AbsMaskConst(f64));
-        if (b.Kind == EntryKind.Const)
-        {
-            if ((b.Bits & sign) != 0) _masm.Sse(f64 ? SseOp.Orpd : SseOp.Orps, d, SignMaskConst(f64));
-        }
+        if (b.Kind == EntryKind.Const) _masm.FloatCopysign(t, d, negative: (b.Bits & sign) != 0);
         else
         {
             Xmm s = ToXmm(ref b);
-            _masm.Sse(f64 ? SseOp.Andpd : SseOp.Andps, s, SignMaskConst(f64));
-            _masm.Sse(f64 ? SseOp.Orpd : SseOp.Orps, d, s);
+            _masm.FloatCopysign(t, d, s, tmp: s); // s is freed next: it may serve as the temporary
             FreeXmm(s);
         }
         PushXmm(a.Type, d);
     }
 
-    /// <summary>
-    /// min/max: ordered and different operands use minss/maxss; equal ones may be -0 and +0, so the result
-    /// takes the sign bits' or (min) or and (max); a NaN operand gives a NaN (the sum propagates it).
-    /// </summary>
+    /// <summary>min/max: the shared sequence (NaN propagation, -0 &lt; +0) on both operands in registers.</summary>
     void MinMax(bool max)
     {
         Entry b = Pop();
         Entry a = Pop();
-        bool f64 = a.Type == ValKind.F64;
+        FloatType t = FloatTypeOf(a);
         Xmm d = ToXmm(ref a);
         Xmm s = ToXmm(ref b);
-        Label nan = _masm.NewLabel(), normal = _masm.NewLabel(), done = _masm.NewLabel();
-        _masm.Sse(f64 ? SseOp.Ucomisd : SseOp.Ucomiss, d, s);
-        _masm.Jcc(Cond.Parity, nan, JumpDistance.Short);
-        _masm.Jcc(Cond.NotEqual, normal, JumpDistance.Short);
-        if (max) _masm.Sse(f64 ? SseOp.Andpd : SseOp.Andps, d, s);
-        else _masm.Sse(f64 ? SseOp.Orpd : SseOp.Orps, d, s);
-        _masm.Jmp(done, JumpDistance.Short);
-        _masm.Bind(nan);
-        _masm.Sse(f64 ? SseOp.Addsd : SseOp.Addss, d, s);
-        _masm.Jmp(done, JumpDistance.Short);
-        _masm.Bind(normal);
-        if (max) _masm.Sse(f64 ? SseOp.Maxsd : SseOp.Maxss, d, s);
-        else _masm.Sse(f64 ? SseOp.Minsd : SseOp.Minss, d, s);
-        _masm.Bind(done);
+        if (max) _masm.FloatMax(t, d, s); else _masm.FloatMin(t, d, s);
         FreeXmm(s);
         PushXmm(a.Type, d);
     }
 
-    /// <summary>ucomiss/ucomisd of a register against b (a register, slot or constant); frees b.</summary>
-    void FloatCompare(Xmm a, in Entry b, bool f64) => SseWith(f64 ? SseOp.Ucomisd : SseOp.Ucomiss, a, b);
-
     /// <summary>
-    /// lt, gt, le, ge: ucomis sets CF and ZF as an unsigned compare would and all three of ZF, PF, CF when
-    /// unordered, so "above" and "above or equal" (with the operands ordered so that the answer is one of
-    /// those) are false for NaN. The answer stays in the flags.
+    /// lt, gt, le, ge: one condition after ucomis with the operands ordered as <see cref="FloatCmps.Flags"/> says,
+    /// so the answer stays in the flags (a branch or select can use it directly).
     /// </summary>
-    void FloatOrder(bool swap, Cond cond)
+    void FloatOrder(FloatCmp cc)
     {
         Entry b = Pop();
         Entry a = Pop();
+        (bool swap, Cond cond) = cc.Flags();
         if (swap) (a, b) = (b, a);
-        bool f64 = a.Type == ValKind.F64;
         Xmm x = ToXmm(ref a);
-        FloatCompare(x, b, f64);
+        if (b.Kind == EntryKind.Reg) { _masm.Ucomis(FloatTypeOf(a), x, b.Xmm); FreeXmm(b.Xmm); }
+        else _masm.Ucomis(FloatTypeOf(a), x, FloatMem(b));
         FreeXmm(x);
         Push(Entry.InFlags(cond));
     }
 
-    /// <summary>eq is ZF and not PF; ne is not ZF or PF: two conditions, so the answer goes to a register at once.</summary>
-    void FloatEquality(bool equal)
+    /// <summary>eq and ne need two flags (parity), so the answer goes to a register at once.</summary>
+    void FloatEquality(FloatCmp cc)
     {
         ref Entry top = ref _stack[_sp - 1];
         ref Entry next = ref _stack[_sp - 2];
         if (next.Kind != EntryKind.Reg && top.Kind == EntryKind.Reg) (next, top) = (top, next);
         Entry b = Pop();
         Entry a = Pop();
-        bool f64 = a.Type == ValKind.F64;
+        FloatType t = FloatTypeOf(a);
         Gpr r = AllocGpr();
         Xmm x = ToXmm(ref a);
-        FloatCompare(x, b, f64);
+        if (b.Kind == EntryKind.Reg) { _masm.FloatCompare(t, cc, r, x, b.Xmm, Scratch); FreeXmm(b.Xmm); }
+        else _masm.FloatCompare(t, cc, r, x, FloatMem(b), Scratch);
         FreeXmm(x);
-        if (equal)
-        {
-            _masm.Setcc(Cond.Equal, r);
-            _masm.Setcc(Cond.NotParity, Scratch);
-            _masm.And(Width.W8, r, Scratch);
-        }
-        else
-        {
-            _masm.Setcc(Cond.NotEqual, r);
-            _masm.Setcc(Cond.Parity, Scratch);
-            _masm.Or(Width.W8, r, Scratch);
-        }
-        _masm.Movzx(Width.W32, r, Width.W8, r);
         PushGpr(ValKind.I32, r);
     }
 }

@@ -169,10 +169,15 @@ internal sealed partial class FunctionCompiler
             return;
         }
 
-        // The divisor: out of rax/rdx, constants in the scratch register.
-        bool constDivisor = b.Kind == EntryKind.Const;
-        ulong divisorBits = b.Bits;
-        if (b.Kind == EntryKind.Const || (b.Kind == EntryKind.Reg && (b.Gpr == Gpr.Rax || b.Gpr == Gpr.Rdx)))
+        DivKind kind = (signed, remainder) switch
+        {
+            (true, false) => DivKind.DivS,
+            (false, false) => DivKind.DivU,
+            (true, true) => DivKind.RemS,
+            _ => DivKind.RemU,
+        };
+        // The divisor: out of rax/rdx (constants stay constants: the sequence loads them into the scratch register).
+        if (b.Kind == EntryKind.Reg && (b.Gpr == Gpr.Rax || b.Gpr == Gpr.Rdx))
         {
             LoadInto(Scratch, b);
             Free(b);
@@ -187,69 +192,16 @@ internal sealed partial class FunctionCompiler
         }
         ClaimGpr(Gpr.Rdx);
 
-        long divisor = is64 ? (long)divisorBits : (int)(uint)divisorBits;
-        if (!constDivisor)
+        switch (b.Kind)
         {
-            if (b.Kind == EntryKind.Reg) _masm.Test(w, b.Gpr, b.Gpr);
-            else _masm.Cmp(w, MemOf(b), 0);
-            _masm.TrapIf(Cond.Zero, TrapCode.IntegerDivideByZero);
-        }
-        else if (divisor == 0) _masm.Trap(TrapCode.IntegerDivideByZero);
-
-        if (!signed)
-        {
-            _masm.Xor(Width.W32, Gpr.Rdx, Gpr.Rdx);
-            DivideBy(b, w, signed: false);
-        }
-        else if (constDivisor && divisor != -1)
-        {
-            _masm.SignExtendAxToDx(w);
-            DivideBy(b, w, signed: true);
-        }
-        else
-        {
-            // Division by -1 is negation (which overflows only for the minimum); the remainder is 0.
-            Label done = _masm.NewLabel();
-            Label general = _masm.NewLabel();
-            if (!constDivisor)
-            {
-                if (b.Kind == EntryKind.Reg) _masm.Cmp(w, b.Gpr, -1);
-                else _masm.Cmp(w, MemOf(b), -1);
-                _masm.Jcc(Cond.NotEqual, general, JumpDistance.Short);
-            }
-            if (remainder) _masm.Xor(Width.W32, Gpr.Rdx, Gpr.Rdx);
-            else
-            {
-                _masm.Neg(w, Gpr.Rax);
-                _masm.TrapIf(Cond.Overflow, TrapCode.IntegerOverflow);
-            }
-            if (!constDivisor)
-            {
-                _masm.Jmp(done, JumpDistance.Short);
-                _masm.Bind(general);
-                _masm.SignExtendAxToDx(w);
-                DivideBy(b, w, signed: true);
-            }
-            _masm.Bind(done);
-            if (constDivisor) _masm.Bind(general);
+            case EntryKind.Const: _masm.IntDivRemByConst(kind, w, is64 ? (long)b.Bits : (int)(uint)b.Bits, Scratch); break;
+            case EntryKind.Reg: _masm.IntDivRem(kind, w, b.Gpr); break;
+            default: _masm.IntDivRem(kind, w, MemOf(b)); break;
         }
         // A divisor moved to the scratch register above holds no allocatable register: never free r11.
         if (!(b.Kind == EntryKind.Reg && b.Gpr == Scratch)) Free(b);
         if (remainder) { FreeGpr(Gpr.Rax); PushGpr(a.Type, Gpr.Rdx); }
         else { FreeGpr(Gpr.Rdx); PushGpr(a.Type, Gpr.Rax); }
-    }
-
-    /// <summary>(i)div of rdx:rax by the divisor register or memory operand.</summary>
-    void DivideBy(in Entry divisor, Width w, bool signed)
-    {
-        if (divisor.Kind == EntryKind.Reg)
-        {
-            if (signed) _masm.Idiv(w, divisor.Gpr); else _masm.Div(w, divisor.Gpr);
-        }
-        else
-        {
-            if (signed) _masm.Idiv(w, MemOf(divisor)); else _masm.Div(w, MemOf(divisor));
-        }
     }
 
     static bool TryFoldDivide(in Entry a, in Entry b, bool signed, bool remainder, out ulong result)

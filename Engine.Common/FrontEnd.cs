@@ -26,9 +26,9 @@ public static class FrontEnd
         catch (WasmException e) { throw e.WithFile(file); }
     }
 
-    public static void Validate(WasmModule module, string? file = null)
+    public static void Validate(WasmModule module, string? file = null, FeatureSet? features = null)
     {
-        try { ModuleValidator.Validate(module); }
+        try { ModuleValidator.Validate(module, features is { } f ? new ValidationOptions { Features = f } : null); }
         catch (WasmException e) { throw e.WithFile(file); }
     }
 
@@ -36,19 +36,19 @@ public static class FrontEnd
     /// Reads a module from a .wasm or .wat file (decided by content, not by name), and returns its
     /// binary bytes and decoded, validated model.
     /// </summary>
-    public static (byte[] Binary, WasmModule Module) LoadFile(string path)
+    public static (byte[] Binary, WasmModule Module) LoadFile(string path, FeatureSet? features = null)
     {
         byte[] raw = File.ReadAllBytes(path);
         if (IsBinary(raw))
         {
             var decoded = Decode(raw, path);
-            Validate(decoded, path);
+            Validate(decoded, path, features);
             return (raw, decoded);
         }
         var text = WatParser.ParseModule(raw, path);
         byte[] binary = Encode(text);
         var module = Decode(binary, path);
-        try { Validate(module, path); }
+        try { Validate(module, path, features); }
         catch (WasmException e) when (ToText(e, module, text.TextSource) is { } atText) { throw atText; }
         return (binary, module);
     }

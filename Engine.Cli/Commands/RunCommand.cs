@@ -50,9 +50,10 @@ public static class RunCommand
             HelpName = "ADDR:PORT",
         };
         var strategy = StrategyOption.Create();
+        var features = FeaturesOption.Create();
         var command = new Command("run", "Run a WebAssembly module: a WASI command, or one exported function.")
         {
-            file, args, invoke, dirs, envs, listens, strategy,
+            file, args, invoke, dirs, envs, listens, strategy, features,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
@@ -70,7 +71,7 @@ public static class RunCommand
             try
             {
                 config.Sockets.AddRange(sockets);
-                return Run(path, parse.GetValue(strategy), config, invokeName, given);
+                return Run(path, new Config { Strategy = parse.GetValue(strategy), Features = parse.GetValue(features) }, config, invokeName, given);
             }
             finally
             {
@@ -80,9 +81,9 @@ public static class RunCommand
         return command;
     }
 
-    static int Run(string path, Strategy strategy, WasiConfig config, string? invokeName, string[] given)
+    static int Run(string path, Config engineConfig, WasiConfig config, string? invokeName, string[] given)
     {
-        var engine = new Engine(new Config { Strategy = strategy });
+        var engine = new Engine(engineConfig);
         using var module = Load(engine, path);
         using var wasi = new WasiContext(config);
         using var store = new Store(engine);

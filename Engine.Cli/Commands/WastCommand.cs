@@ -5,7 +5,7 @@ using Hoist.Runtime.Wast;
 namespace Hoist.Cli.Commands;
 
 /// <summary>
-/// <c>hoist wast [--validate-only] [--json REPORT] FILES_OR_DIRS...</c>: runs spec scripts. Prints one
+/// <c>hoist wast [--strategy S] [--features LIST] [--validate-only] [--json REPORT] FILES_OR_DIRS...</c>: runs spec scripts. Prints one
 /// line per failing directive and closes with <c>N passed, N failed, N skipped</c>; exit 1 if any failed.
 /// </summary>
 public static class WastCommand
@@ -16,7 +16,8 @@ public static class WastCommand
         var validateOnly = new Option<bool>("--validate-only") { Description = "check modules, assert_malformed and assert_invalid; count execution directives as skipped" };
         var json = new Option<string?>("--json") { Description = "write a JSON report to this file", HelpName = "REPORT" };
         var strategy = StrategyOption.Create();
-        var command = new Command("wast", "Run WebAssembly spec scripts (.wast).") { paths, validateOnly, json, strategy };
+        var features = FeaturesOption.Create();
+        var command = new Command("wast", "Run WebAssembly spec scripts (.wast).") { paths, validateOnly, json, strategy, features };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             string[] inputs = parse.GetValue(paths)!;
@@ -25,7 +26,7 @@ public static class WastCommand
             var runner = new WastRunner(new WastOptions
             {
                 ValidateOnly = parse.GetValue(validateOnly),
-                Config = new Config { Strategy = parse.GetValue(strategy) },
+                Config = new Config { Strategy = parse.GetValue(strategy), Features = parse.GetValue(features) },
             });
             var report = runner.Run(inputs, file =>
             {

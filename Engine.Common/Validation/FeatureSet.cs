@@ -22,6 +22,41 @@ public readonly record struct FeatureSet(uint Mask)
 
     public FeatureSet Without(Feature f) => new(Mask & ~(1u << (int)f));
 
+    /// <summary>
+    /// Parses a comma-separated change list applied to <paramref name="start"/>: <c>name</c> or <c>+name</c>
+    /// adds a feature, <c>-name</c> removes it, <c>all</c>, <c>default</c> and <c>mvp</c> replace the set
+    /// (<c>default,+threads,-gc</c>). Names are the lower-case <see cref="Feature"/> names. Returns false with
+    /// a one-line <paramref name="error"/> naming the bad entry and the known names.
+    /// </summary>
+    public static bool TryParse(string text, FeatureSet start, out FeatureSet result, out string? error)
+    {
+        result = start;
+        error = null;
+        foreach (string raw in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            bool remove = raw[0] == '-';
+            string name = raw[0] is '-' or '+' ? raw[1..] : raw;
+            switch (name.ToLowerInvariant())
+            {
+                case "all" when !remove: result = All; continue;
+                case "default" when !remove: result = Default; continue;
+                case "mvp" when !remove && raw[0] != '+': result = Mvp; continue;
+            }
+            if (!Enum.TryParse(name, ignoreCase: true, out Feature f) || int.TryParse(name, out _) || f == Feature.Mvp)
+            {
+                error = $"unknown feature '{raw}' (known: all, default, mvp, {string.Join(", ", KnownNames())})";
+                return false;
+            }
+            result = remove ? result.Without(f) : result.With(f);
+        }
+        return true;
+    }
+
+    static IEnumerable<string> KnownNames()
+    {
+        for (var f = Feature.Mvp + 1; f <= Feature.Widearith; f++) yield return f.ToString().ToLowerInvariant();
+    }
+
     public override string ToString()
     {
         var names = new List<string>();

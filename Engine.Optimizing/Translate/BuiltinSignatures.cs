@@ -4,35 +4,32 @@ using Hoist.Vm;
 namespace Hoist.Optimizing.Translate;
 
 /// <summary>
-/// The IR signatures of the runtime's builtins (<see cref="BuiltinId"/>; the C signatures are documented
-/// there): System V convention, the caller's VMContext first, u32 arguments as i32, u64 and pointers as
-/// i64; a TrapCode result is an i32 (0 = no trap).
+/// The IR signatures of the runtime's builtins, derived from their C signatures (<see cref="Builtins.Signature"/>,
+/// the one table): System V convention, u32 (and a TrapCode result, 0 = no trap) as i32, u64 and pointers
+/// (the VMContext included) as i64.
 /// </summary>
 static class BuiltinSignatures
 {
-    const IrType I = IrType.I32, L = IrType.I64;
-
     static readonly Signature[] s_sigs = Build();
 
     static Signature[] Build()
     {
         var sigs = new Signature[Builtins.Count];
-        void Def(BuiltinId id, IrType[] ps, IrType result) => sigs[(int)id] = new Signature(CallConv.SystemV, [L, .. ps], [result]);
-        Def(BuiltinId.MemoryGrow, [I, L], L);
-        Def(BuiltinId.MemoryFill, [I, L, I, L], I);
-        Def(BuiltinId.MemoryCopy, [I, I, L, L, L], I);
-        Def(BuiltinId.MemoryInit, [I, I, L, I, I], I);
-        Def(BuiltinId.DataDrop, [I], I);
-        Def(BuiltinId.TableGrow, [I, L, L], L);
-        Def(BuiltinId.TableFill, [I, L, L, L], I);
-        Def(BuiltinId.TableCopy, [I, I, L, L, L], I);
-        Def(BuiltinId.TableInit, [I, I, L, I, I], I);
-        Def(BuiltinId.ElemDrop, [I], I);
-        Def(BuiltinId.IsSubtype, [I, L], I);
-        Def(BuiltinId.OutOfFuelOrEpoch, [], I);
-        foreach (var s in sigs) if (s is null) throw new InvalidOperationException("a builtin has no IR signature");
+        for (int i = 0; i < sigs.Length; i++)
+        {
+            BuiltinSignature c = Builtins.Signature((BuiltinId)i);
+            sigs[i] = new Signature(CallConv.SystemV, [.. c.Params.Select(IrTypeOf)], [IrTypeOf(c.Result)]);
+        }
         return sigs;
     }
+
+    /// <summary>The IR type that carries a builtin value in an integer register.</summary>
+    public static IrType IrTypeOf(BuiltinValue v) => v switch
+    {
+        BuiltinValue.U32 or BuiltinValue.TrapCode => IrType.I32,
+        BuiltinValue.U64 or BuiltinValue.Pointer or BuiltinValue.VmContext => IrType.I64,
+        _ => throw new ArgumentOutOfRangeException(nameof(v), v, null),
+    };
 
     public static Signature Of(BuiltinId id) => s_sigs[(int)id];
 }

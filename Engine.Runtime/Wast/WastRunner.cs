@@ -180,7 +180,7 @@ public sealed class WastRunner(WastOptions options)
     /// Loads a script module the way the runtime would: text is parsed and encoded to a binary, and
     /// every binary is decoded and validated. Returns the first error, with the stage that raised it.
     /// </summary>
-    static LoadError? Load(WastModule module, string path)
+    LoadError? Load(WastModule module, string path)
     {
         byte[] bytes;
         try
@@ -200,7 +200,7 @@ public sealed class WastRunner(WastOptions options)
         try { decoded = FrontEnd.Decode(bytes, path); }
         catch (WasmException e) { return new LoadError(Stage.Decode, e); }
 
-        try { FrontEnd.Validate(decoded); }
+        try { FrontEnd.Validate(decoded, features: Options.Config.Features); }
         catch (WasmException e) { return new LoadError(Stage.Validate, e); }
         return null;
     }

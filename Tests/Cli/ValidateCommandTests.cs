@@ -71,4 +71,31 @@ public class ValidateCommandTests
         Assert.StartsWith($"{f.Path}:2: assert_invalid: module was accepted", lines[0]);
         Assert.Equal("1 passed, 1 failed, 0 skipped", lines[^1]);
     }
+
+    [Fact]
+    public void FeaturesSwitchAProposalOnAndOff()
+    {
+        using var f = new HoistProcess.TempFile(".wat", "(module (memory 1 1 shared))");
+        var off = HoistProcess.Run("validate", f.Path);
+        Assert.Equal(1, off.ExitCode);
+        Assert.Contains("threads", off.Stderr);
+        var on = HoistProcess.Run("validate", "--features", "+threads", f.Path);
+        Assert.Equal(0, on.ExitCode);
+        Assert.Equal("valid", on.Stdout.Trim());
+
+        using var g = new HoistProcess.TempFile(".wat", "(module (func (result i32) (i32.extend8_s (i32.const 1))))");
+        Assert.Equal(0, HoistProcess.Run("validate", g.Path).ExitCode);
+        var noSignExt = HoistProcess.Run("validate", "--features", "-signext", g.Path);
+        Assert.Equal(1, noSignExt.ExitCode);
+    }
+
+    [Fact]
+    public void AnUnknownFeatureIsAnErrorThatNamesTheKnownOnes()
+    {
+        using var f = new HoistProcess.TempFile(".wat", "(module)");
+        var r = HoistProcess.Run("validate", "--features", "+bogus", f.Path);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("unknown feature '+bogus'", r.Stderr);
+        Assert.Contains("threads", r.Stderr);
+    }
 }

@@ -29,9 +29,31 @@ public class ControlFlowTests(ITestOutputHelper output)
         .Concat(from r in Corpus.Gprs select new EncodingCase($"MovAddress({r})", a => a.MovAddress(r, RelocTarget.Libcall(3)), I.Create(Code.Mov_r64_imm64, R(r, Width.W64), 0UL)))
         .Append(new EncodingCase("Call(func[1])", a => a.Call(RelocTarget.Function(1)), I.CreateBranch(Code.Call_rel32_64, 5)))
         .Append(new EncodingCase("Ret", a => a.Ret(), I.Create(Code.Retnq)))
+        .Append(new EncodingCase("Ret(0)", a => a.Ret(0), I.Create(Code.Retnq)))
+        .Concat(from n in new[] { 8, 0x100, 0xFFFF } select new EncodingCase($"Ret({n})", a => a.Ret(n), I.Create(Code.Retnq_imm16, n)))
+        .Append(new EncodingCase("Jmp(func[2])", a => a.Jmp(RelocTarget.Function(2)), I.CreateBranch(Code.Jmp_rel32_64, 5)))
+        .Append(new EncodingCase("Leave", a => a.Leave(), I.Create(Code.Leaveq)))
+        .Append(new EncodingCase("RepStosq", a => a.RepStosq(), I.CreateStosq(64, RepPrefixKind.Repe)))
         .Append(new EncodingCase("Ud2", a => a.Ud2(), I.Create(Code.Ud2)))
         .Append(new EncodingCase("Int3", a => a.Int3(), I.Create(Code.Int3))),
         output);
+
+    [Fact]
+    public void JmpToARelocTargetRecordsARelocationAndNoCallSite()
+    {
+        var a = new MacroAssembler();
+        a.Nop(3);
+        a.Jmp(RelocTarget.Function(7));
+        MachineCode code = a.Finish();
+        Assert.Equal([new Relocation(4, RelocKind.PcRel32, RelocTarget.Function(7))], code.Relocations.ToArray());
+        Assert.Empty(code.CallSites.ToArray());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0x10000)]
+    public void RetRejectsAPopItCannotEncode(int popBytes) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MacroAssembler().Ret(popBytes));
 
     [Fact]
     public void BackwardBranchesToABoundLabelAreShortWhenTheyReach() => EncodingChecker.Run(

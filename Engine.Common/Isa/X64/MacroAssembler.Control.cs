@@ -90,7 +90,33 @@ public sealed partial class MacroAssembler
         _buf.AddRelocation(_buf.Length - 8, RelocKind.Abs64, target);
     }
 
+    /// <summary><c>jmp rel32</c> to a function the linker resolves (a tail call); records the relocation (no call site).</summary>
+    public void Jmp(RelocTarget target)
+    {
+        int start = _buf.Length;
+        Bytes(0xE9, 5);
+        _buf.AddRelocation(start + 1, RelocKind.PcRel32, target);
+    }
+
     public void Ret() => Bytes(0xC3, 1);
+
+    /// <summary>
+    /// <c>ret</c>, or <c>ret imm16</c> that also pops <paramref name="popBytes"/> bytes of stack arguments
+    /// (0..65535; more is a compiler bug and throws).
+    /// </summary>
+    public void Ret(int popBytes)
+    {
+        if (popBytes == 0) { Ret(); return; }
+        if ((uint)popBytes > ushort.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(popBytes), popBytes, "ret imm16 pops at most 65535 bytes");
+        Bytes(0xC2u | ((uint)popBytes << 8), 3);
+    }
+
+    /// <summary><c>leave</c>: <c>mov rsp, rbp; pop rbp</c>.</summary>
+    public void Leave() => Bytes(0xC9, 1);
+
+    /// <summary><c>rep stosq</c>: stores rax at [rdi], rcx times, upwards (the direction flag is clear by the ABI); advances rdi, zeroes rcx.</summary>
+    public void RepStosq() => Bytes(0xAB_48_F3, 3);
 
     // ---- Traps ----
 
