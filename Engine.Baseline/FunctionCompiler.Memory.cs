@@ -9,6 +9,12 @@ namespace Hoist.Baseline;
 // address + offset is in bounds iff address + offset + size <= the memory's current length (read from the
 // VMContext, so it sees memory.grow). The sum is formed in 64 bits: for a 32-bit memory it cannot overflow
 // (< 2^33 + 8); for a 64-bit memory the addition's carry traps too.
+// Guarded memories (CompileInput.GuardBytes, guard pages) skip the check when offset + size fits in the
+// guard: the access is at base + zext32(address) + offset, which is either in bounds or faults in the
+// memory's reservation (the runtime turns the fault into the trap). The zero extension is explicit
+// (mov r32, r32): the sandbox must not depend on the upper half of an i32 register.
+// Every instruction that accesses linear memory is a trap site (MemoryOutOfBounds) at its first byte,
+// guarded or not, so a fault there is always a recognised wasm trap.
 internal sealed partial class FunctionCompiler
 {
     void MemoryAccess(in Operator op)
@@ -35,6 +41,7 @@ internal sealed partial class FunctionCompiler
         Mem dst = EffectiveAddress(op.MemArg, size, ref addr, out Gpr spare);
         if (spare != Gpr.R11) FreeGpr(spare);
         Width w = size switch { 1 => Width.W8, 2 => Width.W16, 4 => Width.W32, _ => Width.W64 };
+        _masm.MarkTrapSite(TrapCode.MemoryOutOfBounds);
         if (imm)
         {
             long bits = (long)value.Bits;
@@ -59,11 +66,13 @@ internal sealed partial class FunctionCompiler
         {
             if (reuse != Gpr.R11) FreeGpr(reuse);
             Xmm x = AllocXmm();
+            _masm.MarkTrapSite(TrapCode.MemoryOutOfBounds);
             if (kind == ValKind.F64) _masm.Movsd(x, m); else _masm.Movss(x, m);
             PushXmm(kind, x);
             return;
         }
         Gpr d = reuse != Gpr.R11 ? reuse : AllocGpr();
+        _masm.MarkTrapSite(TrapCode.MemoryOutOfBounds);
         switch (code)
         {
             case Opcode.I32Load: _masm.Mov(Width.W32, d, m); break;
@@ -103,9 +112,37 @@ internal sealed partial class FunctionCompiler
         Mem length = Mem.At(record, recordDisp + VmOffsets.MemoryLength);
         Mem memBase = Mem.At(record, recordDisp + VmOffsets.MemoryBase);
         ulong limit = ulong.MaxValue - (ulong)size;
+        ulong guard = is64 ? 0 : _env.Input.GuardBytes(arg.Memory);
         Mem result;
 
-        if (address.Kind == EntryKind.Const)
+        if (guard > 0 && arg.Offset <= int.MaxValue && arg.Offset + (ulong)size <= guard)
+        {
+            // Guarded: no check (see the file comment).
+            if (address.Kind == EntryKind.Const)
+            {
+                ulong ea = (uint)address.Bits + arg.Offset;
+                if (ea <= int.MaxValue)
+                {
+                    _masm.Mov(Width.W64, Scratch, memBase);
+                    result = Mem.At(Scratch, (int)ea);
+                }
+                else
+                {
+                    _masm.MovImm(Width.W64, Scratch, (long)ea);
+                    _masm.Add(Width.W64, Scratch, memBase);
+                    result = Mem.At(Scratch);
+                }
+            }
+            else
+            {
+                Gpr a = ToGpr(ref address);
+                spare = a;
+                _masm.Mov(Width.W32, Scratch, a);
+                _masm.Add(Width.W64, Scratch, memBase);
+                result = Mem.At(Scratch, (int)arg.Offset);
+            }
+        }
+        else if (address.Kind == EntryKind.Const)
         {
             ulong a = is64 ? address.Bits : (uint)address.Bits;
             if (a > limit || arg.Offset > limit - a)

@@ -43,6 +43,24 @@ public sealed record Config
     /// </summary>
     public ulong Memory64ReservationCap { get; init; } = 8UL << 30;
 
+    /// <summary>
+    /// Guard-page memories with signal-based traps: a 32-bit memory reserves 4 GiB plus
+    /// <see cref="MemoryGuardSize"/> of address space, and compiled code accesses it without explicit bounds
+    /// checks (an access out of bounds faults, and a signal handler turns the fault into the trap). On by
+    /// default where supported (linux-x64); where the signal handler cannot be installed the engine falls back
+    /// to explicit checks (<see cref="Engine.GuardPagesEnabled"/> says which). The environment variable
+    /// <c>HOIST_GUARD_PAGES=0</c> (or <c>1</c>) changes the default. memory64 always uses explicit checks.
+    /// </summary>
+    public bool GuardPages { get; init; } = DefaultGuardPages();
+
+    /// <summary>
+    /// The inaccessible region after a guarded memory's 4 GiB (a multiple of 64 KiB). Accesses whose static
+    /// offset plus size fit in it need no check; larger offsets keep an explicit check.
+    /// </summary>
+    public ulong MemoryGuardSize { get; init; } = 2UL << 30;
+
+    static bool DefaultGuardPages() => Environment.GetEnvironmentVariable("HOIST_GUARD_PAGES") is not ("0" or "false" or "off");
+
     /// <summary>The most elements a table may grow to, whatever its declared maximum; table.grow past it returns -1.</summary>
     public ulong MaxTableElements { get; init; } = 10_000_000;
 
@@ -55,6 +73,8 @@ public sealed record Config
         if (MaxWasmStack > 1 << 30) throw new ArgumentOutOfRangeException(nameof(MaxWasmStack), MaxWasmStack, "must be at most 1 GiB");
         if (HostStackReserve < 0) throw new ArgumentOutOfRangeException(nameof(HostStackReserve));
         if (Memory64ReservationCap == 0) throw new ArgumentOutOfRangeException(nameof(Memory64ReservationCap));
+        if (MemoryGuardSize == 0 || MemoryGuardSize % 65536 != 0 || MemoryGuardSize > 4UL << 30)
+            throw new ArgumentOutOfRangeException(nameof(MemoryGuardSize), MemoryGuardSize, "must be a non-zero multiple of 64 KiB, at most 4 GiB");
         if (MaxBacktraceFrames < 1) throw new ArgumentOutOfRangeException(nameof(MaxBacktraceFrames));
         if (MaxTableElements > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(MaxTableElements), MaxTableElements, "must be at most 2^31-1");
     }

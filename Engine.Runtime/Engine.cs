@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Hoist.Compiler;
+using Hoist.Runtime.Native;
 using Hoist.Runtime.Trampolines;
 using Hoist.Wasm;
 using Hoist.Wasm.Validation;
@@ -29,7 +30,24 @@ public sealed unsafe class Engine
         Config = config;
         _compiler = new Lazy<ICompiler>(() => compiler ?? CompilerSelection.Create(config.Strategy));
         Trampolines = new TrampolineCache(config.MaxWasmStack);
+        if (config.GuardPages)
+        {
+            if (GuardPageTraps.TryInstall(out string? failure)) MemoryGuardBytes = config.MemoryGuardSize;
+            else GuardPagesUnavailable = failure;
+        }
     }
+
+    /// <summary>
+    /// True when this engine's 32-bit memories are guarded and accessed without explicit bounds checks
+    /// (<see cref="Config.GuardPages"/> was asked for and the signal handler is installed).
+    /// </summary>
+    public bool GuardPagesEnabled => MemoryGuardBytes != 0;
+
+    /// <summary>Why <see cref="Config.GuardPages"/> was asked for but is not in effect (null otherwise).</summary>
+    public string? GuardPagesUnavailable { get; }
+
+    /// <summary>The guard region of guarded memories (<see cref="MemoryGuardPolicy"/>); 0 = explicit checks everywhere.</summary>
+    internal ulong MemoryGuardBytes { get; }
 
     public Config Config { get; }
 

@@ -14,7 +14,8 @@ namespace Hoist.Runtime;
 /// </summary>
 /// <remarks>
 /// Reservation: a 32-bit memory reserves its maximum (at most 4 GiB); a 64-bit one its maximum, at most
-/// <see cref="Config.Memory64ReservationCap"/>. Growing beyond the declared maximum, the address space of
+/// <see cref="Config.Memory64ReservationCap"/>; a guarded one (<see cref="Config.GuardPages"/>) 4 GiB plus its guard
+/// region. Growing beyond the declared maximum, the address space of
 /// the memory's address type, or the reservation fails (memory.grow returns -1).
 /// </remarks>
 public sealed unsafe class Memory : Extern
@@ -39,7 +40,10 @@ public sealed unsafe class Memory : Extern
         ulong reserve = _maxPages > cap / pageSize ? cap : _maxPages * pageSize;
         if (l.Min > reserve / pageSize)
             throw new LinkException($"a memory of {l.Min} pages exceeds the engine's reservation limit of {reserve} bytes", default);
-        _reservation = new LinearMemoryReservation(l.Min * pageSize, reserve);
+        // A guarded memory reserves all a 32-bit index reaches, then its guard (compiled code relies on it).
+        GuardBytes = MemoryGuardPolicy.GuardBytes(l, store.Engine.MemoryGuardBytes);
+        if (GuardBytes > 0) reserve = MemoryGuardPolicy.GuardedReservation;
+        _reservation = new LinearMemoryReservation(l.Min * pageSize, reserve, GuardBytes);
         store.Own(_reservation);
         *(nint*)(definition + VmOffsets.MemoryBase) = _reservation.Base;
         *(ulong*)(definition + VmOffsets.MemoryLength) = l.Min * pageSize;
@@ -55,6 +59,9 @@ public sealed unsafe class Memory : Extern
     }
 
     public override ExternKind Kind => ExternKind.Memory;
+
+    /// <summary>The inaccessible region after the memory's 4 GiB reservation when it is guarded, else 0 (see <see cref="MemoryGuardPolicy"/>).</summary>
+    internal ulong GuardBytes { get; }
 
     /// <summary>The declared type (its minimum is the initial size; see <see cref="Size"/> for the current one).</summary>
     public MemoryType Type { get; }

@@ -1,5 +1,6 @@
 using Hoist.Compiler;
 using Hoist.Runtime.Linking;
+using Hoist.Runtime.Native;
 using Hoist.Vm;
 using Hoist.Wasm;
 using Hoist.Wasm.Text;
@@ -45,6 +46,7 @@ public sealed class Module : IDisposable
                 Parallel = config.ParallelCompilation,
                 ConsumeFuel = config.ConsumeFuel,
                 EpochInterruption = config.EpochInterruption,
+                MemoryGuardBytes = GuardBytesByMemory(module, engine.MemoryGuardBytes),
             });
             Code = CodeLinker.Link(module, file, compiled, Offsets.StoreContext);
         }
@@ -76,6 +78,15 @@ public sealed class Module : IDisposable
     }
 
     static WasmModule Decode(ReadOnlyMemory<byte> wasm, string? file) => FrontEnd.Decode(wasm, file);
+
+    /// <summary>The guard region each memory (imported or defined) will have in this engine (<see cref="MemoryGuardPolicy"/>).</summary>
+    internal static ulong[] GuardBytesByMemory(WasmModule module, ulong engineGuardBytes)
+    {
+        ReadOnlySpan<MemoryType> types = module.MemoryTypes;
+        var guards = new ulong[types.Length];
+        for (int i = 0; i < guards.Length; i++) guards[i] = MemoryGuardPolicy.GuardBytes(types[i].Limits, engineGuardBytes);
+        return guards;
+    }
 
     public Engine Engine { get; }
 

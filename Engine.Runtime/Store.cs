@@ -166,11 +166,13 @@ public sealed unsafe class Store : IDisposable
         int count = (int)*(ulong*)(ctx + StoreContextLayout.BacktraceCount);
         var returnAddresses = new ReadOnlySpan<nint>((void*)*(nint*)(ctx + StoreContextLayout.BacktraceBuffer), count);
         *(uint*)(ctx + VmStoreContext.TrapCode) = 0;
+        bool atFault = *(ulong*)(ctx + StoreContextLayout.TrapAtFault) != 0;   // a guard-page fault: pc is the instruction
+        *(ulong*)(ctx + StoreContextLayout.TrapAtFault) = 0;
         Exception? pending = PendingHostException;
         PendingHostException = null;
 
-        if (code == TrapCode.None) code = Backtraces.TrapCodeAt(pc);
-        WasmFrame[] frames = Backtraces.Resolve(pc, returnAddresses);
+        if (code == TrapCode.None) code = Backtraces.TrapCodeAt(pc, atFault);
+        WasmFrame[] frames = Backtraces.Resolve(pc, returnAddresses, atFault);
         if (pending is TrapException inner) return inner.WithOuterFrames(frames);
         return new TrapException(code, frames, pending, CodeRegistry.Find(pc - 1)?.File);
     }

@@ -24,6 +24,7 @@ public static class SettingsCommand
             foreach (var p in typeof(Config).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
                 Console.Out.WriteLine($"config.{p.Name} = {p.GetValue(config)}");
             Console.Out.WriteLine($"compiler.available = {Available(config)}");
+            Console.Out.WriteLine($"memory.bounds_checks = {BoundsChecks(config)}");
             Console.Out.WriteLine($"runtime = {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}");
             Console.Out.WriteLine($"runtime.processors = {Environment.ProcessorCount}");
             Console.Out.WriteLine($"wasi = {WasiContext.ModuleName} ({WasiContext.FunctionNames.Count} functions)");
@@ -32,6 +33,17 @@ public static class SettingsCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>How out-of-bounds accesses are caught: guard pages (signal-based traps) or explicit checks, and why.</summary>
+    static string BoundsChecks(Config config)
+    {
+        Engine engine;
+        try { engine = new Engine(config with { Strategy = Strategy.Baseline }); }
+        catch (NotSupportedException e) { return $"unknown ({e.Message})"; }
+        if (engine.GuardPagesEnabled)
+            return $"guard pages (32-bit memories: 4 GiB + {config.MemoryGuardSize >> 20} MiB guard reserved, signal-based traps; memory64: explicit)";
+        return engine.GuardPagesUnavailable is { } why ? $"explicit (guard pages unavailable: {why})" : "explicit (config.GuardPages = False)";
     }
 
     static string Available(Config config)

@@ -44,6 +44,20 @@ public sealed class CompileInput(ModuleContext context, VmOffsets offsets)
 
     /// <summary>Emit epoch-deadline checks at function entry and loop back-edges.</summary>
     public bool EpochInterruption { get; init; }
+
+    /// <summary>
+    /// Guard regions of the linear memories, by memory index (imports first); null, a missing entry or 0
+    /// means explicit bounds checks. A non-zero entry G promises that the memory is a 32-bit memory whose
+    /// base is followed by 4 GiB + G bytes of address space of which exactly the first (wasm length) bytes are
+    /// accessible, and that a fault there becomes a MemoryOutOfBounds trap. An access of size S at static
+    /// offset O with O + S ≤ G may then skip the check: <c>base + zext32(index) + O</c> either is in bounds or
+    /// faults. Every instruction that accesses linear memory must be a trap site
+    /// (<c>AddTrapSite(start of the instruction, MemoryOutOfBounds)</c>), guarded or not.
+    /// </summary>
+    public ulong[]? MemoryGuardBytes { get; init; }
+
+    /// <summary>The guard region of memory <paramref name="memory"/> (0: explicit checks); see <see cref="MemoryGuardBytes"/>.</summary>
+    public ulong GuardBytes(uint memory) => MemoryGuardBytes is { } g && memory < (uint)g.Length ? g[memory] : 0;
 }
 
 /// <summary>

@@ -92,4 +92,10 @@ public enum MemFlags : byte
     /// guard it. Text: <c>movable</c>.
     /// </summary>
     Movable = 1,
+    /// <summary>
+    /// The access may fault, and the fault is a trap (a heap access of a guarded linear memory, whose bounds
+    /// check the translator left to the hardware): it has an effect even when its result is unused, so dead
+    /// code elimination keeps it, and it is never executed speculatively. Text: <c>trap</c>.
+    /// </summary>
+    Trap = 2,
 }

@@ -307,6 +307,7 @@ public static class IrParser
                 case InstFormat.Store:
                 {
                     if (Peek is { Kind: IrTokenKind.Word, Text: "movable" }) { Next(); code = (byte)MemFlags.Movable; }
+                    if (Peek is { Kind: IrTokenKind.Word, Text: "trap" }) { Next(); code |= (byte)MemFlags.Trap; }
                     var r = Next();
                     if (r.Kind != IrTokenKind.Word || !AliasRegion.TryParse(r.Text, out var region)) throw Error("expected an alias region", r);
                     @ref = region.Bits;

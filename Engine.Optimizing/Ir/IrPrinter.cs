@@ -201,6 +201,7 @@ public static class IrPrinter
     static void MemPrefix(in InstData d, StringBuilder sb)
     {
         if (((MemFlags)d.Code & MemFlags.Movable) != 0) sb.Append(" movable");
+        if (((MemFlags)d.Code & MemFlags.Trap) != 0) sb.Append(" trap");
         sb.Append(' ').Append(new AliasRegion(d.Ref)).Append(' ');
     }
 

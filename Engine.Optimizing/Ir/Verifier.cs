@@ -204,7 +204,8 @@ public static class Verifier
                 case InstFormat.Load:
                 case InstFormat.Store:
                     if ((int)new AliasRegion(d.Ref).Kind > (int)RegionKind.Store) Error(at, "unknown alias region");
-                    if ((d.Code & ~(int)MemFlags.Movable) != 0) Error(at, "unknown memory flags");
+                    if ((d.Code & ~(int)(MemFlags.Movable | MemFlags.Trap)) != 0) Error(at, "unknown memory flags");
+                    if (d.Code == (int)(MemFlags.Movable | MemFlags.Trap)) Error(at, "a load that may trap cannot be movable");
                     if (d.Op is Op.Uload32 or Op.Sload32 or Op.Istore32 && d.Type != IrType.I64) Error(at, "32-bit extension needs i64");
                     break;
                 case InstFormat.Trap:

@@ -44,7 +44,7 @@ public sealed class DeadCodeElimination : IPass, IUsesAnalyses
         foreach (var b in f.Blocks)
             foreach (var i in f.InstsOf(b))
             {
-                if (!f.OpOf(i).HasSideEffects()) continue;
+                if (!f.HasSideEffects(i)) continue;     // a guarded heap load may trap: it stays (InstEffects)
                 liveInst[i.Index] = true;
                 foreach (var a in f.Args(i)) _work.Push(a);
             }

@@ -8,6 +8,7 @@ namespace Hoist.Optimizing.Translate;
 // Linear memories, tables and globals: every access goes through explicit loads of the VMContext
 // records (VmOffsets), each tagged with the alias region it reads, so value numbering can share them and
 // only the operations that can change them (stores, memory.grow, table.grow, calls) separate them.
+// Heap accesses of guarded memories skip the bounds check (see CheckedAddress).
 public sealed partial class FunctionTranslator
 {
     /// <summary>A load of a field that never changes (VMContext records, import pointers): movable and in the const region.</summary>
@@ -38,8 +39,17 @@ public sealed partial class FunctionTranslator
     /// Checks that [index + offset, index + offset + size) lies in the memory and returns base + index, to
     /// be accessed at +offset; None (after a trap) when offset + size overflows, so no access can be in bounds.
     /// </summary>
-    Value CheckedAddress(uint memory, Value index, ulong offset, uint size)
+    /// <remarks>
+    /// A guarded memory (<see cref="ModuleEnvironment.GuardBytes"/>, guard pages) needs no check when
+    /// offset + size fits in its guard: base + uextend(index) + offset is then in bounds or faults in the
+    /// memory's reservation, and the runtime turns the fault into the trap. The access is then flagged
+    /// <see cref="MemFlags.Trap"/> (<paramref name="flags"/>), so a load whose result is unused still happens.
+    /// The back end must keep the zero extension (the sandbox depends on it) and make every heap access a
+    /// MemoryOutOfBounds trap site.
+    /// </remarks>
+    Value CheckedAddress(uint memory, Value index, ulong offset, uint size, out MemFlags flags)
     {
+        flags = MemFlags.None;
         var index64 = ToI64(index);
         ulong end = offset + size;
         if (end < offset)
@@ -48,25 +58,28 @@ public sealed partial class FunctionTranslator
             SetUnreachable();
             return Value.None;
         }
-        _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
+        ulong guard = _env.GuardBytes(memory);
+        bool guarded = guard > 0 && !_env.Memory(memory).Limits.Is64 && offset <= int.MaxValue && end <= guard;
+        if (guarded) flags = MemFlags.Trap;        // the access itself may trap: dead code elimination must keep it
+        else _b.BoundsCheck(index64, end, HeapSize(memory), TrapCode.MemoryOutOfBounds);
         return _b.Binary(Op.Iadd, HeapBase(memory), index64);
     }
 
     void MemoryLoad(in Operator op, Op load)
     {
         uint memory = op.MemArg.Memory;
-        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2());
+        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2(), out var flags);
         if (!addr.IsValid) return;
-        Push(_b.Load(load, FromSig(op.Opcode.Results()[0]), AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset));
+        Push(_b.Load(load, FromSig(op.Opcode.Results()[0]), AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, flags));
     }
 
     void MemoryStore(in Operator op, Op store)
     {
         uint memory = op.MemArg.Memory;
         var value = Pop();
-        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2());
+        var addr = CheckedAddress(memory, Pop(), op.MemArg.Offset, 1u << op.Opcode.NaturalAlignmentLog2(), out var flags);
         if (!addr.IsValid) return;
-        _b.Store(store, AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, value);
+        _b.Store(store, AliasRegion.Memory(memory), addr, (long)op.MemArg.Offset, value, flags);
     }
 
     void MemorySize(uint memory)

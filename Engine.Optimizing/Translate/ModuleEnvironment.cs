@@ -60,6 +60,12 @@ public sealed class ModuleEnvironment
     public bool IsFinal(uint typeIndex) => Context.Types[typeIndex].Final;
 
     public MemoryType Memory(uint index) => Module.MemoryTypes[(int)index];
+
+    /// <summary>Guard regions by memory index, from <see cref="Compiler.CompileInput.MemoryGuardBytes"/> (null: explicit checks everywhere).</summary>
+    public ulong[]? MemoryGuardBytes { get; init; }
+
+    /// <summary>The guard region of memory <paramref name="index"/>; 0 = explicit bounds checks.</summary>
+    public ulong GuardBytes(uint index) => MemoryGuardBytes is { } g && index < (uint)g.Length ? g[index] : 0;
     public TableType Table(uint index) => Module.TableTypes[(int)index];
     public GlobalType Global(uint index) => Module.GlobalTypes[(int)index];
 

@@ -27,7 +27,11 @@ public static class CodeInspector
         try { context = ModuleValidator.ValidateModule(module, new ValidationOptions { Features = engine.Config.Features, Registry = engine.Types }); }
         catch (WasmException e) { throw e.WithFile(file); }
         var compiler = CompilerSelection.Create(engine.Config.Strategy);
-        var compiled = compiler.Compile(new CompileInput(context, new VmOffsets(module)) { Parallel = engine.Config.ParallelCompilation });
+        var compiled = compiler.Compile(new CompileInput(context, new VmOffsets(module))
+        {
+            Parallel = engine.Config.ParallelCompilation,
+            MemoryGuardBytes = Module.GuardBytesByMemory(module, engine.MemoryGuardBytes),   // the code the engine would run
+        });
         return new InspectedModule(module, compiled);
     }
 }

@@ -51,7 +51,7 @@ internal static class CodeLinker
             }
             handler.Bytes.CopyTo(code[handlerOffset..]);
         });
-        return new ModuleCode(module, file, functions, offsets, handlerOffset, memory);
+        return new ModuleCode(module, file, functions, offsets, handlerOffset, memory, storeContextOffset);
     }
 
     // The absolute address a relocation refers to, given the code's final address.

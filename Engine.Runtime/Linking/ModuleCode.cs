@@ -16,9 +16,13 @@ internal sealed class ModuleCode
 {
     readonly CodeMemory _memory;
     readonly int[] _offsets;
+    readonly int _rangeSlot = -1;
     int _references = 1;
 
-    public ModuleCode(WasmModule module, string? file, MachineCode[] functions, int[] offsets, int trapHandlerOffset, CodeMemory memory)
+    /// <param name="storeContextOffset">where the module's VMContexts hold the store context; when given, the
+    /// functions' range is published to the signal handler (<see cref="WasmCodeRanges"/>) while the code is mapped</param>
+    public ModuleCode(WasmModule module, string? file, MachineCode[] functions, int[] offsets, int trapHandlerOffset, CodeMemory memory,
+        int storeContextOffset = -1)
     {
         Module = module;
         File = file;
@@ -29,6 +33,7 @@ internal sealed class ModuleCode
         Base = memory.Base;
         Length = memory.Length;
         CodeRegistry.Register(this);
+        if (storeContextOffset >= 0 && trapHandlerOffset > 0) _rangeSlot = WasmCodeRanges.Add(Base, trapHandlerOffset, storeContextOffset);
     }
 
     /// <summary>The module model (for names in backtraces).</summary>
@@ -80,6 +85,7 @@ internal sealed class ModuleCode
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
         CodeRegistry.Unregister(this);
+        if (_rangeSlot >= 0) WasmCodeRanges.Remove(_rangeSlot);
         _memory.Dispose();
     }
 }

@@ -40,6 +40,16 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial int pthread_attr_destroy(nint attr);
 
+    public const int SIGBUS = 7, SIGSEGV = 11;
+    public const int SA_SIGINFO = 0x4, SA_ONSTACK = 0x0800_0000, SA_RESETHAND = unchecked((int)0x8000_0000);
+
+    /// <summary>glibc's <c>struct sigaction</c> on x86-64: handler (8), sa_mask (128), sa_flags (4, padded to 8), sa_restorer (8).</summary>
+    public const int SigactionSize = 152, SigactionMaskOffset = 8, SigactionFlagsOffset = 136;
+
+    /// <summary>glibc's sigaction (it supplies the restorer): <paramref name="act"/> and <paramref name="oldact"/> point to <see cref="SigactionSize"/> bytes, or are 0.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sigaction(int signum, nint act, nint oldact);
+
     public static readonly nuint PageSize = (nuint)sysconf(_SC_PAGESIZE);
 
     public static nuint RoundUpToPage(nuint n) => (n + PageSize - 1) & ~(PageSize - 1);

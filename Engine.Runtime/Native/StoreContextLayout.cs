@@ -20,5 +20,10 @@ internal static class StoreContextLayout
     public const int BacktraceCapacity = BacktraceBuffer + 8;
     /// <summary>Entries the last trap wrote (u64).</summary>
     public const int BacktraceCount = BacktraceCapacity + 8;
-    public const int Size = BacktraceCount + 8;
+    /// <summary>
+    /// Non-zero when the last trap was a fault caught by the signal handler (u64): its TrapPc is then the
+    /// faulting instruction itself, not a return address (see <see cref="FaultHandlerCode"/>). Cleared when read.
+    /// </summary>
+    public const int TrapAtFault = BacktraceCount + 8;
+    public const int Size = TrapAtFault + 8;
 }
