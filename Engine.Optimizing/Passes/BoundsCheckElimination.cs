@@ -102,7 +102,7 @@ public sealed class BoundsCheckElimination : IPass, IUsesAnalyses
         if (op != Op.BoundsCheck)
         {
             // Anything observable ends the run of checks that may merge (loads and pure code do not).
-            if (op.HasSideEffects()) _epoch++;
+            if (f.HasSideEffects(i)) _epoch++; // trap-flagged heap accesses included (InstEffects)
             return false;
         }
         ref readonly InstData d = ref f[i];

@@ -14,9 +14,9 @@ namespace Hoist.Optimizing.Passes;
 ///   conversions), out of the innermost loop only, and only from the loop header before any instruction with
 ///   a side effect: the header runs whenever the preheader does, and with invariant operands the check
 ///   fails on the first iteration if ever, at the same point, since nothing observable happens before it;</item>
-/// <item>likewise other loads (linear memory) from the header before any side effect, when the loop does not
-///   write their region: the checks guarding such a load dominate the header or stood before it in the header
-///   (and so have left before it), so the load stays guarded.</item>
+/// <item>likewise other loads (linear memory, trap-flagged ones included: those are their own check) from the
+///   header before any side effect, when the loop does not write their region: the checks guarding such a
+///   load dominate the header or stood before it in the header (and so have left before it), so it stays guarded.</item>
 /// </list>
 /// Constants an instruction needs move along with it. A preheader is the one predecessor of the header from
 /// outside the loop, when it ends with a jump; a loop without one keeps its code (no block is created).
@@ -79,7 +79,7 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
                     Stats = Stats with { Hoisted = Stats.Hoisted + 1 };
                     continue;
                 }
-                if (f.OpOf(i).HasSideEffects()) effectBefore = true;
+                if (f.HasSideEffects(i)) effectBefore = true; // with trap-flagged accesses (InstEffects)
             }
         }
         return changed;
@@ -109,7 +109,11 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
         if (op is Op.Iconst or Op.Fconst) return false; // moved only with a user
         if (op.IsLoad())
         {
-            if ((d.Code & (byte)MemFlags.Movable) == 0 && new AliasRegion(d.Ref).Kind != RegionKind.Const)
+            // A trap-flagged access (guarded memory) is its own bounds check: it moves only as checks do.
+            var flags = (MemFlags)d.Code;
+            bool movable = (flags & MemFlags.Trap) == 0
+                && ((flags & MemFlags.Movable) != 0 || new AliasRegion(d.Ref).Kind == RegionKind.Const);
+            if (!movable)
             {
                 // A memory load at the start of the header: whatever check guards it dominates the header or
                 // stood before it in the header and has left already, so it is guarded in the preheader too.

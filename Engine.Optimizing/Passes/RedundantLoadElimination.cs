@@ -16,6 +16,7 @@ namespace Hoist.Optimizing.Passes;
 /// from its immediate dominator D first bumps every bucket written by some block on a path from D to it
 /// (found by walking predecessors back to D; a loop header's walk covers its whole loop).
 /// Only full-width forwarding: a narrow store (istore8...) does not forward to a load (that would need a mask).
+/// A trap-flagged load (guarded memory) may go too: the dominating access to the same bytes did not fault.
 /// </para>
 /// </summary>
 public sealed class RedundantLoadElimination : IPass, IUsesAnalyses

@@ -224,4 +224,43 @@ public class LoopInvariantCodeMotionTests
             return v6
         }
         """);
+
+    [Fact]
+    public void ATrapFlaggedLoadMovesOnlyAsACheckDoesAndAVariantOneStopsLaterChecks() => Check("""
+        function %t wasm (i64, i64, i64, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i64, v3: i32):
+            jump block1(v3)
+        block1(v4: i32):
+            v5 = load.i32 trap mem0 v1
+            v10 = uextend v4
+            v11 = load.i32 trap mem0 v10
+            bounds_check v1+4, v2, memory_out_of_bounds
+            v7 = isub.i32 v11, v5
+            brif v7, block2, block3
+        block2:
+            v8 = load.i32 trap mem0 v1+4
+            v9 = iadd.i32 v7, v8
+            jump block1(v9)
+        block3:
+            return v7
+        }
+        """, """
+        function %t wasm (i64, i64, i64, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i64, v3: i32):
+            v5 = load.i32 trap mem0 v1
+            jump block1(v3)
+        block1(v4: i32):
+            v10 = uextend v4
+            v11 = load.i32 trap mem0 v10
+            bounds_check v1+4, v2, memory_out_of_bounds
+            v7 = isub.i32 v11, v5
+            brif v7, block2, block3
+        block2:
+            v8 = load.i32 trap mem0 v1+4
+            v9 = iadd.i32 v7, v8
+            jump block1(v9)
+        block3:
+            return v7
+        }
+        """);
 }
