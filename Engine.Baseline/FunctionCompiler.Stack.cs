@@ -81,6 +81,25 @@ internal sealed partial class FunctionCompiler
     /// <summary>Pushes an entry in the canonical slot of the next position.</summary>
     void PushSlot(ValKind type) => Push(Entry.InSlot(type, SlotOffset(_sp)));
 
+    /// <summary>
+    /// Pushes a popped entry that comes from a higher position than the one it takes now (the second operand of a
+    /// <c>select</c> folded on a constant condition). A Stack entry cannot keep its slot: that is the canonical slot
+    /// of a position above the new top, which the next push there (a spill, a block result) overwrites while the
+    /// entry still reads it. It moves to a free register, or to the canonical slot of its new position.
+    /// </summary>
+    void PushMoved(Entry e)
+    {
+        int slot = SlotOffset(_sp);
+        if (e.Kind != EntryKind.Stack || e.Offset == slot) { Push(e); return; }
+        if (e.IsFloat)
+        {
+            if (TryAllocXmm(out Xmm x)) { LoadInto(x, e); PushXmm(e.Type, x); return; }
+        }
+        else if (TryAllocGpr(out Gpr g)) { LoadInto(g, e); PushGpr(e.Type, g); return; }
+        StoreTo(Rbp(slot), e);
+        Push(Entry.InSlot(e.Type, slot));
+    }
+
     /// <summary>Drops entries down to <paramref name="height"/>, freeing their registers.</summary>
     void TruncateStack(int height)
     {

@@ -21,7 +21,7 @@ internal sealed partial class FunctionCompiler
         if (c.Kind == EntryKind.Const)
         {
             if (c.Bits != 0) { Free(b); Push(a); }
-            else { Free(a); Push(b); }
+            else { Free(a); PushMoved(b); }
             return;
         }
         if (!a.IsFloat)
