@@ -33,6 +33,64 @@ public class BaselineRegressionTests
         }
     }
 
+    /// <summary>
+    /// <c>select</c> on a constant condition pushed its second operand as it was: an operand in the slot of its
+    /// stack position stayed in that slot one position lower, so the next value pushed at its old position and
+    /// spilled there (by a call or memory.grow) replaced it (the fuzzer, seed 24 module 18612: an import got
+    /// (0, 0) instead of (32, 0)). Integers, floats, and an integer with every register taken.
+    /// </summary>
+    [Fact]
+    public void SelectOnAConstantKeepsItsOperandOutOfAHigherSlot()
+    {
+        const string wat = """
+            (module
+              (func $three (param i64) (result i64 i64 i64)
+                (i64.add (local.get 0) (i64.const 1))
+                (i64.add (local.get 0) (i64.const 2))
+                (i64.add (local.get 0) (i64.const 3)))
+              (func $nop)
+              (func (export "gpr") (param i64) (result i64)
+                (i64.const 7)
+                (i64.add (local.get 0) (i64.const 1))
+                (block (result i32) (i32.const 0))  ;; spills the operand above to its slot
+                (select)
+                (i64.mul (local.get 0) (i64.const 100))
+                (call $nop)                         ;; spills the product to the slot above the select's
+                (i64.add))
+              (func (export "xmm") (param f64) (result f64)
+                (f64.const 7)
+                (f64.add (local.get 0) (f64.const 1))
+                (block (result i32) (i32.const 0))
+                (select)
+                (f64.mul (local.get 0) (f64.const 100))
+                (call $nop)
+                (f64.add))
+              (func (export "full") (param i32 i64) (result i64) (local i64)
+                (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+                (call $three (local.get 1))           ;; x+1 in rax, x+2 and x+3 in slots
+                (local.tee 0 (i32.const 0))           ;; the seven local.gets take every other register
+                (select)                              ;; x+3
+                (i64.mul (local.get 1) (i64.const 100))
+                (call $nop)
+                (i64.add)
+                (i64.add)
+                (local.set 2)
+                (drop) (drop) (drop) (drop) (drop) (drop) (drop)
+                (local.get 2)))
+            """;
+        using var store = new Store(s_engine);
+        var instance = new Linker(s_engine).Instantiate(store, Module.FromText(s_engine, wat));
+        var gpr = instance.GetFunction<long, long>("gpr");
+        var xmm = instance.GetFunction<double, double>("xmm");
+        var full = instance.GetFunction<int, long, long>("full");
+        foreach (long x in new long[] { 0, 5, -3, 1L << 40 })
+        {
+            Assert.Equal(x + 1 + 100 * x, gpr(x));
+            Assert.Equal(x + 1.0 + 100.0 * x, xmm(x));
+            Assert.Equal(102 * x + 4, full(9, x));
+        }
+    }
+
     [Theory]
     [InlineData("sieve")] [InlineData("binarytrees")] [InlineData("calls")] [InlineData("lz")] [InlineData("nbody")]
     [InlineData("sha256")] [InlineData("sort")] [InlineData("spectral")] [InlineData("strings")] [InlineData("vm")] [InlineData("big")]
