@@ -12,49 +12,70 @@ public sealed class ControlFlowGraph
     int[] _succStart = [], _predStart = [];
     Block[] _succ = [], _pred = [];
     int _blockCount;
+    // Scratch reused from one function to the next (a compiling thread computes the graph many times).
+    int[] _seen = [];
+    int[] _fill = [];
 
     public void Compute(Function f)
     {
         _blockCount = f.BlockCount;
-        var succCount = new int[_blockCount + 1];
-        var predCount = new int[_blockCount + 1];
-        var seen = new int[_blockCount];
-        Array.Fill(seen, -1);
-        var edges = new List<(int From, int To)>();
+        int n = _blockCount;
+        if (_succStart.Length < n + 1)
+        {
+            int cap = Math.Max(n + 1, 2 * _succStart.Length);
+            _succStart = new int[cap];
+            _predStart = new int[cap];
+            _seen = new int[cap];
+            _fill = new int[cap];
+        }
+        Array.Clear(_succStart, 0, n + 1);
+        Array.Clear(_predStart, 0, n + 1);
+        Array.Fill(_seen, -1, 0, n);
+        // Count distinct edges: successors at [b + 1], predecessors at [to + 1], then prefix sums.
+        int edges = 0;
         foreach (var b in f.Blocks)
         {
             var term = f.LastInst(b);
             if (!term.IsValid) continue;
-            int n = f.TargetCount(term);
-            for (int t = 0; t < n; t++)
+            int count = f.TargetCount(term);
+            for (int t = 0; t < count; t++)
             {
                 var to = f.TargetBlock(term, t);
-                if (!f.IsValidBlock(to) || seen[to.Index] == b.Index) continue;
-                seen[to.Index] = b.Index;
-                edges.Add((b.Index, to.Index));
-                succCount[b.Index]++;
-                predCount[to.Index]++;
+                if (!f.IsValidBlock(to) || _seen[to.Index] == b.Index) continue;
+                _seen[to.Index] = b.Index;
+                _succStart[b.Index + 1]++;
+                _predStart[to.Index + 1]++;
+                edges++;
             }
         }
-        _succStart = Prefix(succCount);
-        _predStart = Prefix(predCount);
-        _succ = new Block[edges.Count];
-        _pred = new Block[edges.Count];
-        var sFill = (int[])_succStart.Clone();
-        var pFill = (int[])_predStart.Clone();
-        foreach (var (from, to) in edges)
+        for (int i = 0; i < n; i++)
         {
-            _succ[sFill[from]++] = new Block(to);
-            _pred[pFill[to]++] = new Block(from);
+            _succStart[i + 1] += _succStart[i];
+            _predStart[i + 1] += _predStart[i];
         }
-    }
-
-    static int[] Prefix(int[] counts)
-    {
-        var starts = new int[counts.Length];
-        int sum = 0;
-        for (int i = 0; i < counts.Length; i++) { starts[i] = sum; sum += counts[i]; }
-        return starts;
+        if (_succ.Length < edges)
+        {
+            int cap = Math.Max(edges, 2 * _succ.Length);
+            _succ = new Block[cap];
+            _pred = new Block[cap];
+        }
+        Array.Fill(_seen, -1, 0, n);
+        Array.Copy(_predStart, _fill, n + 1);
+        foreach (var b in f.Blocks)
+        {
+            var term = f.LastInst(b);
+            if (!term.IsValid) continue;
+            int count = f.TargetCount(term);
+            int next = _succStart[b.Index];
+            for (int t = 0; t < count; t++)
+            {
+                var to = f.TargetBlock(term, t);
+                if (!f.IsValidBlock(to) || _seen[to.Index] == b.Index) continue;
+                _seen[to.Index] = b.Index;
+                _succ[next++] = to;
+                _pred[_fill[to.Index]++] = b;
+            }
+        }
     }
 
     public ReadOnlySpan<Block> Successors(Block b) =>

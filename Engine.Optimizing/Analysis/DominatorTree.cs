@@ -13,18 +13,24 @@ public sealed class DominatorTree
     int[] _idom = [];
     int[] _rpoNumber = [];
     Block[] _rpo = [];
+    int _rpoCount;
     int[] _pre = [], _post = [];
     int[] _childStart = [0];
     Block[] _children = [];
     Block[] _preorder = [];
+    int _blockCount;
+    // Scratch reused from one function to the next (a compiling thread computes the tree many times).
+    byte[] _state = [];
+    int[] _fill = [];
+    readonly Stack<(int Block, int Next)> _stack = new();
 
     /// <summary>The reachable blocks in reverse post-order (the entry first).</summary>
-    public ReadOnlySpan<Block> ReversePostOrder => _rpo;
+    public ReadOnlySpan<Block> ReversePostOrder => _rpo.AsSpan(0, _rpoCount);
 
-    public bool IsReachable(Block b) => b.Index < _rpoNumber.Length && _rpoNumber[b.Index] >= 0;
+    public bool IsReachable(Block b) => b.Index < _blockCount && _rpoNumber[b.Index] >= 0;
 
     /// <summary>The block's position in <see cref="ReversePostOrder"/>, or -1 when unreachable.</summary>
-    public int RpoNumber(Block b) => b.Index < _rpoNumber.Length ? _rpoNumber[b.Index] : -1;
+    public int RpoNumber(Block b) => b.Index < _blockCount ? _rpoNumber[b.Index] : -1;
 
     /// <summary>The immediate dominator; None for the entry and for unreachable blocks.</summary>
     public Block ImmediateDominator(Block b) => IsReachable(b) ? new Block(_idom[b.Index]) : Block.None;
@@ -32,47 +38,60 @@ public sealed class DominatorTree
     public void Compute(Function f, ControlFlowGraph cfg)
     {
         int n = f.BlockCount;
-        _rpoNumber = new int[n];
-        Array.Fill(_rpoNumber, -1);
-        _idom = new int[n];
-        Array.Fill(_idom, -1);
-        var entry = f.EntryBlock;
-        if (!entry.IsValid) { _rpo = []; _preorder = []; _pre = _post = new int[n]; _childStart = new int[n + 1]; return; }
-
-        // Post-order by an explicit DFS stack of (block, next successor index).
-        var order = new List<Block>(n);
-        var state = new byte[n]; // 0 unvisited, 1 on stack, 2 done
-        var stack = new Stack<(Block Block, int Next)>();
-        stack.Push((entry, 0));
-        state[entry.Index] = 1;
-        while (stack.Count > 0)
+        _blockCount = n;
+        if (_rpoNumber.Length < n + 1)
         {
-            var (b, next) = stack.Pop();
-            var succ = cfg.Successors(b);
+            int cap = Math.Max(n + 1, 2 * _rpoNumber.Length);
+            _rpoNumber = new int[cap];
+            _idom = new int[cap];
+            _rpo = new Block[cap];
+            _pre = new int[cap];
+            _post = new int[cap];
+            _childStart = new int[cap + 1];
+            _children = new Block[cap];
+            _preorder = new Block[cap];
+            _state = new byte[cap];
+            _fill = new int[cap + 1];
+        }
+        Array.Fill(_rpoNumber, -1, 0, n);
+        Array.Fill(_idom, -1, 0, n);
+        _rpoCount = 0;
+        var entry = f.EntryBlock;
+        if (!entry.IsValid) { Array.Clear(_childStart, 0, n + 1); return; }
+
+        // Post-order by an explicit DFS stack of (block, next successor index), then reversed in place.
+        Array.Clear(_state, 0, n); // 0 unvisited, 1 seen
+        int position = 0;
+        _stack.Clear();
+        _stack.Push((entry.Index, 0));
+        _state[entry.Index] = 1;
+        while (_stack.Count > 0)
+        {
+            var (b, next) = _stack.Pop();
+            var succ = cfg.Successors(new Block(b));
             if (next < succ.Length)
             {
-                stack.Push((b, next + 1));
+                _stack.Push((b, next + 1));
                 var s = succ[next];
-                if (state[s.Index] == 0)
+                if (_state[s.Index] == 0)
                 {
-                    state[s.Index] = 1;
-                    stack.Push((s, 0));
+                    _state[s.Index] = 1;
+                    _stack.Push((s.Index, 0));
                 }
                 continue;
             }
-            state[b.Index] = 2;
-            order.Add(b);
+            _rpo[position++] = new Block(b);
         }
-        order.Reverse();
-        _rpo = order.ToArray();
-        for (int i = 0; i < _rpo.Length; i++) _rpoNumber[_rpo[i].Index] = i;
+        _rpoCount = position;
+        Array.Reverse(_rpo, 0, position);
+        for (int i = 0; i < _rpoCount; i++) _rpoNumber[_rpo[i].Index] = i;
 
         _idom[entry.Index] = entry.Index;
         bool changed = true;
         while (changed)
         {
             changed = false;
-            for (int i = 1; i < _rpo.Length; i++)
+            for (int i = 1; i < _rpoCount; i++)
             {
                 var b = _rpo[i];
                 int newIdom = -1;
@@ -108,32 +127,28 @@ public sealed class DominatorTree
     /// </summary>
     void NumberTree(int n)
     {
-        _pre = new int[n];
-        _post = new int[n];
-        _childStart = new int[n + 1];
-        foreach (var b in _rpo) if (_idom[b.Index] >= 0) _childStart[_idom[b.Index]]++;
+        Array.Clear(_childStart, 0, n + 1);
+        for (int i = 0; i < _rpoCount; i++) { var b = _rpo[i]; if (_idom[b.Index] >= 0) _childStart[_idom[b.Index]]++; }
         int sum = 0;
         for (int i = 0; i <= n; i++) { int c = _childStart[i]; _childStart[i] = sum; sum += c; }
-        _children = new Block[sum];
-        var fill = (int[])_childStart.Clone();
-        foreach (var b in _rpo) if (_idom[b.Index] >= 0) _children[fill[_idom[b.Index]]++] = b;
+        Array.Copy(_childStart, _fill, n + 1);
+        for (int i = 0; i < _rpoCount; i++) { var b = _rpo[i]; if (_idom[b.Index] >= 0) _children[_fill[_idom[b.Index]]++] = b; }
 
-        _preorder = new Block[_rpo.Length];
         int counter = 0, visited = 0;
-        var stack = new Stack<(int Block, int Next)>();
-        stack.Push((_rpo[0].Index, 0));
+        _stack.Clear();
+        _stack.Push((_rpo[0].Index, 0));
         _pre[_rpo[0].Index] = counter++;
         _preorder[visited++] = _rpo[0];
-        while (stack.Count > 0)
+        while (_stack.Count > 0)
         {
-            var (b, next) = stack.Pop();
+            var (b, next) = _stack.Pop();
             if (_childStart[b] + next < _childStart[b + 1])
             {
-                stack.Push((b, next + 1));
+                _stack.Push((b, next + 1));
                 var c = _children[_childStart[b] + next];
                 _pre[c.Index] = counter++;
                 _preorder[visited++] = c;
-                stack.Push((c.Index, 0));
+                _stack.Push((c.Index, 0));
                 continue;
             }
             _post[b] = counter++;
@@ -142,10 +157,10 @@ public sealed class DominatorTree
 
     /// <summary>The blocks <paramref name="b"/> immediately dominates, in reverse post-order.</summary>
     public ReadOnlySpan<Block> Children(Block b) =>
-        b.Index + 1 < _childStart.Length ? _children.AsSpan(_childStart[b.Index], _childStart[b.Index + 1] - _childStart[b.Index]) : default;
+        b.Index < _blockCount ? _children.AsSpan(_childStart[b.Index], _childStart[b.Index + 1] - _childStart[b.Index]) : default;
 
     /// <summary>The reachable blocks in a pre-order of the dominator tree (each after its dominators).</summary>
-    public ReadOnlySpan<Block> Preorder => _preorder;
+    public ReadOnlySpan<Block> Preorder => _preorder.AsSpan(0, _rpoCount);
 
     /// <summary>The depth-first interval of <paramref name="b"/> in the tree: a dominates b iff b's interval lies inside a's.</summary>
     public (int Pre, int Post) Interval(Block b) => IsReachable(b) ? (_pre[b.Index], _post[b.Index]) : (-1, -1);

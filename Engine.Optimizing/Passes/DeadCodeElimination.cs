@@ -15,17 +15,28 @@ namespace Hoist.Optimizing.Passes;
 /// live, except a branch's arguments, which are live only where the parameter they feed is. Entry block
 /// parameters always stay (they are the signature).
 /// </summary>
-public sealed class DeadCodeElimination : IPass
+public sealed class DeadCodeElimination : IPass, IUsesAnalyses
 {
     public string Name => "dce";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public DeadCodeElimination(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
     readonly Stack<Value> _work = new();
 
     public bool Run(Function f)
     {
         bool changed = RemoveUnreachableBlocks(f);
+        if (changed) _analyses.Invalidate(); // the layout lost blocks
         var liveValue = new bool[f.ValueCount];
         var liveInst = new bool[f.InstCount];
         var incoming = IncomingEdges(f);
@@ -79,8 +90,7 @@ public sealed class DeadCodeElimination : IPass
 
     bool RemoveUnreachableBlocks(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
+        _analyses.Compute(f, _shared);
         bool changed = false;
         foreach (var b in f.Blocks)
         {

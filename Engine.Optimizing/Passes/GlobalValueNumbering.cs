@@ -13,12 +13,22 @@ namespace Hoist.Optimizing.Passes;
 /// between the two and are left to redundant-load elimination.
 /// The walk is a pre-order of the dominator tree with a scoped table (entries leave with their subtree).
 /// </summary>
-public sealed class GlobalValueNumbering : IPass
+public sealed class GlobalValueNumbering : IPass, IUsesAnalyses
 {
     public string Name => "gvn";
 
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public GlobalValueNumbering(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
     readonly Dictionary<Key, Inst> _table = new();
     readonly List<(Key Key, Inst Previous, bool Had)> _undo = new();
 
@@ -26,8 +36,7 @@ public sealed class GlobalValueNumbering : IPass
 
     public bool Run(Function f)
     {
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
+        _analyses.Compute(f, _shared);
         _table.Clear();
         _undo.Clear();
         bool changed = false;

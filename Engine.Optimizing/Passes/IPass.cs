@@ -15,3 +15,13 @@ public interface IPass
     /// <summary>Transforms the function in place; returns true if anything changed.</summary>
     bool Run(Function f);
 }
+
+/// <summary>
+/// A pass that shares a pipeline's <see cref="Analysis.FunctionAnalyses"/> (null when it keeps its own):
+/// <see cref="PassManager"/> invalidates the shared ones before each function, since anything may have
+/// changed the function since they were computed.
+/// </summary>
+internal interface IUsesAnalyses
+{
+    Analysis.FunctionAnalyses? Shared { get; }
+}

@@ -1,3 +1,4 @@
+using Hoist.Optimizing.Analysis;
 using Hoist.Optimizing.Ir;
 
 namespace Hoist.Optimizing.Passes;
@@ -9,9 +10,18 @@ namespace Hoist.Optimizing.Passes;
 /// </summary>
 public sealed class PassManager(IReadOnlyList<IPass> passes)
 {
-    /// <summary>The optimizing compiler's pipeline, new for each compiling thread.</summary>
-    public static PassManager CreateDefault() =>
-        new([new Simplify(), new GlobalValueNumbering(), new Simplify(), new DeadCodeElimination()]);
+    /// <summary>
+    /// The optimizing compiler's pipeline, new for each compiling thread. Its passes share one
+    /// <see cref="FunctionAnalyses"/>: the graph, dominator tree and loops are computed again only after a pass
+    /// that changes the control flow (branch-fold, dce, layout).
+    /// </summary>
+    public static PassManager CreateDefault()
+    {
+        var a = new FunctionAnalyses();
+        return new([new Simplify(a), new GlobalValueNumbering(a), new BranchFold(a), new RedundantLoadElimination(a),
+            new LoopInvariantCodeMotion(a), new BoundsCheckElimination(a), new StrengthReduction(),
+            new Simplify(a), new GlobalValueNumbering(a), new DeadCodeElimination(a), new BlockLayout(a)]);
+    }
 
 #if DEBUG
     public bool VerifyEachPass { get; init; } = true;
@@ -23,6 +33,8 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
 
     public void Run(Function f)
     {
+        foreach (var pass in Passes)
+            if (pass is IUsesAnalyses { Shared: { } shared }) shared.Invalidate();
         foreach (var pass in Passes)
         {
             pass.Run(f);

@@ -23,14 +23,24 @@ namespace Hoist.Optimizing.Passes;
 /// Floats get only the rules that are exact bit for bit (negation and absolute value), since NaN payloads
 /// and signed zeros forbid the rest. Removed instructions' results become aliases of their replacement.
 /// </summary>
-public sealed class Simplify : IPass
+public sealed class Simplify : IPass, IUsesAnalyses
 {
     public string Name => "simplify";
 
     Function _f = null!;
     readonly IrBuilder _b = new(null!);
-    readonly ControlFlowGraph _cfg = new();
-    readonly DominatorTree _dom = new();
+    readonly FunctionAnalyses _analyses;
+    readonly bool _shared;
+    FunctionAnalyses? IUsesAnalyses.Shared => _shared ? _analyses : null;
+    ControlFlowGraph _cfg => _analyses.Cfg;
+    DominatorTree _dom => _analyses.Dom;
+
+    /// <summary>A pass using <paramref name="analyses"/> when a pipeline shares them (see <see cref="FunctionAnalyses"/>).</summary>
+    public Simplify(FunctionAnalyses? analyses = null)
+    {
+        _shared = analyses is not null;
+        _analyses = analyses ?? new FunctionAnalyses();
+    }
     bool _changed;
 
     public bool Run(Function f)
@@ -38,8 +48,7 @@ public sealed class Simplify : IPass
         _f = f;
         _b.Reset(f);
         _changed = false;
-        _cfg.Compute(f);
-        _dom.Compute(f, _cfg);
+        _analyses.Compute(f, _shared);
         foreach (var block in _dom.ReversePostOrder)
             foreach (var i in f.InstsOf(block))
             {

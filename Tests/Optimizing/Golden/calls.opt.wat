@@ -27,16 +27,6 @@
 ;; block0(v0: i64, v1: i32, v2: i32):
 ;;     br_table v1, block1, [block2, block3]
 ;;
-;; block2:
-;;     v3 = call fn0(v0, v2)
-;;     return v3
-;;
-;; block3:
-;;     v4 = load.i64 movable const v0+24
-;;     v5 = load.i64 movable const v0+32
-;;     v6 = call_indirect sig0, v4(v5, v2)
-;;     return v6
-;;
 ;; block1:
 ;;     v7 = uextend v1
 ;;     v8 = load.i64 movable table_meta0 v0+56
@@ -55,4 +45,14 @@
 ;;     v18 = load.i64 const v13+16
 ;;     v19 = call_indirect sig0, v17(v18, v2)
 ;;     return v19
+;;
+;; block2:
+;;     v3 = call fn0(v0, v2)
+;;     return v3
+;;
+;; block3:
+;;     v4 = load.i64 movable const v0+24
+;;     v5 = load.i64 movable const v0+32
+;;     v6 = call_indirect sig0, v4(v5, v2)
+;;     return v6
 ;; }

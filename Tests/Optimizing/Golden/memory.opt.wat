@@ -22,8 +22,7 @@
 ;;     v6 = iadd.i64 v5, v3
 ;;     v7 = uload8.i32 mem0 v6+1
 ;;     v8 = uextend v1
-;;     v9 = load.i64 movable mem_size0 v0+8
-;;     bounds_check v8+8, v9, memory_out_of_bounds
+;;     bounds_check v8+8, v4, memory_out_of_bounds
 ;;     v11 = iadd.i64 v5, v8
 ;;     store.i32 mem0 v11+4, v7
 ;;     return
@@ -35,8 +34,7 @@
 ;;     v2 = iconst.i32 1
 ;;     v3 = iadd.i32 v1, v2
 ;;     store.i32 global0 v0+48, v3
-;;     v4 = load.i32 movable global0 v0+48
-;;     return v4
+;;     return v3
 ;; }
 ;;
 ;; function %func2 wasm (i64, i32) -> i32 {
