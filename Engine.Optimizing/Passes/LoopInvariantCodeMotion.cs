@@ -109,7 +109,7 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
         if (op is Op.Iconst or Op.Fconst) return false; // moved only with a user
         if (op.IsLoad())
         {
-            if ((d.Code & (byte)MemFlags.Movable) == 0 && new AliasRegion(d.Ref).Kind != RegionKind.Const)
+            if ((d.Code & (byte)MemFlags.Movable) == 0)
             {
                 // A memory load at the start of the header: whatever check guards it dominates the header or
                 // stood before it in the header and has left already, so it is guarded in the preheader too.
