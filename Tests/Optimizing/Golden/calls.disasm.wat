@@ -48,61 +48,61 @@
 ;;     1f: mov     rax,rdi
 ;;   ;; @52
 ;;     22: cmp     eax,2
-;;     25: jae     0000000000000064h
+;;     25: jae     000000000000003Ch
 ;;     2b: lea     r11,[0ACh]
 ;;     32: movsxd  rax,[r11+rax*4]
 ;;     36: add     r11,rax
 ;;     39: jmp     r11
-;;     3c: mov     rdi,rsi
-;;   ;; @5a
-;;     3f: call    0000000000000044h
-;;     44: mov     r14,[rbp-8]
-;;     48: mov     eax,eax
-;;   ;; @5c
-;;     4a: leave
-;;     4b: ret
-;;   ;; @60
-;;     4c: mov     rax,[r14+18h]
-;;     50: mov     rcx,[r14+20h]
-;;     54: mov     rdi,rsi
-;;     57: mov     r14,rcx
-;;     5a: call    rax
-;;     5c: mov     r14,[rbp-8]
-;;     60: mov     eax,eax
-;;   ;; @62
-;;     62: leave
-;;     63: ret
 ;;   ;; @68
-;;     64: lea     r11,[rdi+1]
-;;     68: cmp     r11,[r14+38h]
-;;     6c: ja      00000000000000B9h
-;;     72: mov     rax,[r14+30h]
-;;     76: mov     rax,[rax+rdi*8]
-;;     7a: test    rax,rax
-;;     7d: je      00000000000000BEh
-;;     83: mov     ecx,[rax+8]
-;;     86: mov     edx,[r14+70h]
-;;     8a: cmp     ecx,edx
-;;     8c: jne     00000000000000C3h
-;;     92: mov     rcx,[rax]
-;;     95: mov     rax,[rax+10h]
+;;     3c: lea     r11,[rdi+1]
+;;     40: cmp     r11,[r14+38h]
+;;     44: ja      00000000000000B9h
+;;     4a: mov     rax,[r14+30h]
+;;     4e: mov     rax,[rax+rdi*8]
+;;     52: test    rax,rax
+;;     55: je      00000000000000BEh
+;;     5b: mov     ecx,[rax+8]
+;;     5e: mov     edx,[r14+70h]
+;;     62: cmp     ecx,edx
+;;     64: jne     00000000000000C3h
+;;     6a: mov     rcx,[rax]
+;;     6d: mov     rax,[rax+10h]
+;;     71: mov     rdi,rsi
+;;     74: mov     r14,rax
+;;     77: call    rcx
+;;     79: mov     r14,[rbp-8]
+;;     7d: mov     eax,eax
+;;   ;; @6b
+;;     7f: leave
+;;     80: ret
+;;     81: mov     rdi,rsi
+;;   ;; @5a
+;;     84: call    0000000000000089h
+;;     89: mov     r14,[rbp-8]
+;;     8d: mov     eax,eax
+;;   ;; @5c
+;;     8f: leave
+;;     90: ret
+;;   ;; @60
+;;     91: mov     rax,[r14+18h]
+;;     95: mov     rcx,[r14+20h]
 ;;     99: mov     rdi,rsi
-;;     9c: mov     r14,rax
-;;     9f: call    rcx
+;;     9c: mov     r14,rcx
+;;     9f: call    rax
 ;;     a1: mov     r14,[rbp-8]
 ;;     a5: mov     eax,eax
-;;   ;; @6b
+;;   ;; @62
 ;;     a7: leave
 ;;     a8: ret
 ;;     a9: int3
 ;;     aa: int3
 ;;     ab: int3
-;;     ac: nop
-;;     ad: (bad)
-;;     af: jmp     qword ptr [rax-17000001h]
+;;     ac: (bad)
+;;     ae: (bad)
+;;     b0: in      eax,0FFh
+;;     b2: (bad)
 ;;   ;; -
-;;     b5: add     [rax],al
-;;     b7: add     [rax],al
+;;     b4: call    00000000000000B9h
 ;;   ;; @68
 ;;     b9: call    00000000000000BEh
 ;;     be: call    00000000000000C3h

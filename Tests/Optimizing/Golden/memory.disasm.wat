@@ -21,30 +21,31 @@
 ;;      6: mov     r11,[r14+10h]
 ;;      a: lea     rax,[rsp-8]
 ;;      f: cmp     rax,[r11]
-;;     12: jb      000000000000004Ah
+;;     12: jb      000000000000004Ch
 ;;     18: sub     rsp,8
 ;;     1c: mov     edi,edi
 ;;     1e: mov     esi,esi
 ;;   ;; @50
-;;     20: lea     r11,[rsi+2]
-;;     24: cmp     r11,[r14+8]
-;;     28: ja      000000000000004Fh
-;;     2e: mov     rax,[r14]
-;;     31: movzx   ecx,byte ptr [rax+rsi+1]
+;;     20: mov     rax,[r14+8]
+;;     24: lea     r11,[rsi+2]
+;;     28: cmp     r11,rax
+;;     2b: ja      0000000000000051h
+;;     31: mov     rcx,[r14]
+;;     34: movzx   edx,byte ptr [rcx+rsi+1]
 ;;   ;; @53
-;;     36: lea     r11,[rdi+8]
-;;     3a: cmp     r11,[r14+8]
-;;     3e: ja      0000000000000054h
-;;     44: mov     [rax+rdi+4],ecx
+;;     39: lea     r11,[rdi+8]
+;;     3d: cmp     r11,rax
+;;     40: ja      0000000000000056h
+;;     46: mov     [rcx+rdi+4],edx
 ;;   ;; @56
-;;     48: leave
-;;     49: ret
+;;     4a: leave
+;;     4b: ret
 ;;   ;; -
-;;     4a: call    000000000000004Fh
+;;     4c: call    0000000000000051h
 ;;   ;; @50
-;;     4f: call    0000000000000054h
+;;     51: call    0000000000000056h
 ;;   ;; @53
-;;     54: call    0000000000000059h
+;;     56: call    000000000000005Bh
 ;;
 ;; function 1:
 ;;   ;; -
@@ -54,7 +55,7 @@
 ;;      6: mov     r11,[r14+10h]
 ;;      a: lea     rax,[rsp-8]
 ;;      f: cmp     rax,[r11]
-;;     12: jb      000000000000002Dh
+;;     12: jb      0000000000000029h
 ;;     18: sub     rsp,8
 ;;   ;; @59
 ;;     1c: mov     eax,[r14+30h]
@@ -62,13 +63,11 @@
 ;;     20: lea     eax,[rax+1]
 ;;   ;; @5e
 ;;     23: mov     [r14+30h],eax
-;;   ;; @60
-;;     27: mov     eax,[r14+30h]
 ;;   ;; @62
-;;     2b: leave
-;;     2c: ret
+;;     27: leave
+;;     28: ret
 ;;   ;; -
-;;     2d: call    0000000000000032h
+;;     29: call    000000000000002Eh
 ;;
 ;; function 2:
 ;;   ;; -
