@@ -79,7 +79,7 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
                     Stats = Stats with { Hoisted = Stats.Hoisted + 1 };
                     continue;
                 }
-                if (f.OpOf(i).HasSideEffects()) effectBefore = true;
+                if (f.HasSideEffects(i)) effectBefore = true; // a guarded heap load may trap too (InstEffects)
             }
         }
         return changed;
