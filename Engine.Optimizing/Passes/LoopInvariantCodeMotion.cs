@@ -79,7 +79,7 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
                     Stats = Stats with { Hoisted = Stats.Hoisted + 1 };
                     continue;
                 }
-                if (f.HasSideEffects(i)) effectBefore = true; // with trap-flagged accesses (InstEffects)
+                if (f.HasSideEffects(i)) effectBefore = true; // a guarded heap load may trap too (InstEffects)
             }
         }
         return changed;
@@ -109,10 +109,11 @@ public sealed class LoopInvariantCodeMotion : IPass, IUsesAnalyses
         if (op is Op.Iconst or Op.Fconst) return false; // moved only with a user
         if (op.IsLoad())
         {
-            // A trap-flagged access (guarded memory) is its own bounds check: it moves only as checks do.
+            // Only `movable` loads (always dereferenceable) move freely. A trap-flagged access (guarded memory) is its
+            // own bounds check, and a const-region load that is not movable (a VMFuncRef's fields) may sit below the
+            // null check that guards it: those move only as checks do.
             var flags = (MemFlags)d.Code;
-            bool movable = (flags & MemFlags.Trap) == 0
-                && ((flags & MemFlags.Movable) != 0 || new AliasRegion(d.Ref).Kind == RegionKind.Const);
+            bool movable = (flags & MemFlags.Trap) == 0 && (flags & MemFlags.Movable) != 0;
             if (!movable)
             {
                 // A memory load at the start of the header: whatever check guards it dominates the header or

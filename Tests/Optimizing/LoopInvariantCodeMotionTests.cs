@@ -85,6 +85,79 @@ public class LoopInvariantCodeMotionTests
         }
         """);
 
+    /// <summary>
+    /// A <c>const</c> load that is not <c>movable</c> (a function reference's contents) stays below the null check
+    /// guarding it, although its address is invariant and nothing writes <c>const</c> (fuzz seed 2026, module 1463:
+    /// the hoisted load faulted on a null reference in the preheader).
+    /// </summary>
+    [Fact]
+    public void AConstLoadThatIsNotMovableStaysBelowItsCheck() => Check("""
+        function %t wasm (i64, i64, i32) {
+            sig0 = wasm (i64) -> i64
+        block0(v0: i64, v1: i64, v2: i32):
+            jump block1
+        block1:
+            v3 = load.i32 movable global0 v0+48
+            store.i32 global0 v0+48, v3
+            trapz v1, null_function_reference
+            v4 = load.i64 const v1
+            v5 = load.i64 const v1+16
+            v6 = call_indirect sig0, v4(v5)
+            brif v2, block1, block2
+        block2:
+            return
+        }
+        """, """
+        function %t wasm (i64, i64, i32) {
+            sig0 = wasm (i64) -> i64
+        block0(v0: i64, v1: i64, v2: i32):
+            jump block1
+        block1:
+            v3 = load.i32 movable global0 v0+48
+            store.i32 global0 v0+48, v3
+            trapz v1, null_function_reference
+            v4 = load.i64 const v1
+            v5 = load.i64 const v1+16
+            v6 = call_indirect sig0, v4(v5)
+            brif v2, block1, block2
+        block2:
+            return
+        }
+        """);
+
+    /// <summary>
+    /// A guarded heap load (<c>load trap</c>, guard pages) that stays in the loop may trap: an invariant division after
+    /// it in the header stays too (it left the loop and trapped first when only the opcode's effects counted).
+    /// </summary>
+    [Fact]
+    public void ATrappingLoadThatStaysKeepsTheTrapsAfterIt() => Check("""
+        function %t wasm (i64, i64, i32, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i32, v3: i32):
+            jump block1
+        block1:
+            v4 = load.i32 trap mem0 v1
+            v5 = sdiv.i32 v2, v3
+            v6 = iadd.i32 v4, v5
+            store.i32 trap mem0 v1, v6
+            brif v6, block1, block2
+        block2:
+            return v6
+        }
+        """, """
+        function %t wasm (i64, i64, i32, i32) -> i32 {
+        block0(v0: i64, v1: i64, v2: i32, v3: i32):
+            jump block1
+        block1:
+            v4 = load.i32 trap mem0 v1
+            v5 = sdiv.i32 v2, v3
+            v6 = iadd.i32 v4, v5
+            store.i32 trap mem0 v1, v6
+            brif v6, block1, block2
+        block2:
+            return v6
+        }
+        """);
+
     [Fact]
     public void HoistsOutOfEveryLoopThatAllowsIt() => Check("""
         function %t wasm (i64, i32, i32) -> i32 {
