@@ -49,6 +49,13 @@ public sealed unsafe class Engine
     /// <summary>The guard region of guarded memories (<see cref="MemoryGuardPolicy"/>); 0 = explicit checks everywhere.</summary>
     internal ulong MemoryGuardBytes { get; }
 
+    /// <summary>
+    /// The guard region each memory of <paramref name="module"/> (imported, then defined) gets in this engine, as the
+    /// compilers see it (<see cref="CompileInput.MemoryGuardBytes"/>): 0 where accesses keep explicit bounds checks.
+    /// For tools that compile outside <see cref="Module"/> (<c>hoist objdump --ir</c>).
+    /// </summary>
+    public ulong[] MemoryGuardBytesFor(WasmModule module) => Module.GuardBytesByMemory(module, MemoryGuardBytes);
+
     public Config Config { get; }
 
     /// <summary>The engine-wide registry of canonical types.</summary>

@@ -55,7 +55,8 @@ public static class ObjdumpCommand
         ModuleContext context;
         try { context = ModuleValidator.ValidateModule(module, new ValidationOptions { Features = new Config().Features }); }
         catch (Hoist.Wasm.WasmException e) { throw e.WithFile(path); }
-        var env = new ModuleEnvironment(context, new VmOffsets(module));
+        // The guard regions the engine would give the memories, so the IR shows the checks the compiled code has.
+        var env = new ModuleEnvironment(context, new VmOffsets(module)) { MemoryGuardBytes = new Engine(new Config()).MemoryGuardBytesFor(module) };
         var translator = new FunctionTranslator(env);
         var pipeline = Hoist.Optimizing.Passes.PassManager.CreateDefault();
         bool any = false;

@@ -43,4 +43,17 @@ public class GuardPageCliTests
         }
         finally { File.Delete(file); }
     }
+
+    [Fact]
+    public void ObjdumpIrShowsTheChecksTheCompiledCodeHas()
+    {
+        using var f = new HoistProcess.TempFile(".wat", "(module (memory 1) (func (export \"f\") (param i32) (result i32) (i32.load (local.get 0))))");
+        var on = HoistProcess.Run(new Dictionary<string, string> { ["HOIST_GUARD_PAGES"] = "1" }, "objdump", "--strategy", "optimizing", "--ir", f.Path);
+        var off = HoistProcess.Run(new Dictionary<string, string> { ["HOIST_GUARD_PAGES"] = "0" }, "objdump", "--strategy", "optimizing", "--ir", f.Path);
+        Assert.Equal(0, on.ExitCode);
+        Assert.Equal(0, off.ExitCode);
+        Assert.Contains("load", on.Stdout);
+        Assert.DoesNotContain("bounds_check", on.Stdout);
+        Assert.Contains("bounds_check", off.Stdout);
+    }
 }
