@@ -25,6 +25,7 @@ public sealed class OptimizingCompiler : ICompiler
     public CompiledModule Compile(CompileInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // Guarded memories (guard pages) need no explicit bounds checks: the translator reads the guards from here.
         var env = new ModuleEnvironment(input.Context, input.Offsets) { MemoryGuardBytes = input.MemoryGuardBytes };
         var code = input.Module.Code;
         var functions = new MachineCode[code.Count];

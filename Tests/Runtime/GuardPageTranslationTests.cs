@@ -78,4 +78,25 @@ public class GuardPageTranslationTests
     {
         Assert.Contains("bounds_check", Translate("(i32.load (local.get 1))", "(memory i64 1)", guards: [Guard]));
     }
+    [Fact]
+    public void TheOptimizingCompilerTakesTheGuardsFromItsInput()
+    {
+        // The runtime hands the guards to the compiler through CompileInput; the compiled code then has no
+        // compare against the memory length (only the prologue's stack check compares).
+        var module = WatParser.ParseModule("(module (memory 1) (func (param i32) (result i32) (i32.load offset=8 (local.get 0))))");
+        var ctx = ModuleValidator.ValidateModule(module);
+        int Compares(ulong[]? guards)
+        {
+            var input = new Hoist.Compiler.CompileInput(ctx, new VmOffsets(module)) { Parallel = false, MemoryGuardBytes = guards };
+            var code = new Hoist.Optimizing.OptimizingCompiler().Compile(input).Functions[0];
+            var decoder = Iced.Intel.Decoder.Create(64, code.Bytes.Slice(0, code.InstructionsSize).ToArray());
+            int n = 0;
+            while (decoder.IP < (ulong)code.InstructionsSize)
+                if (decoder.Decode().Mnemonic == Iced.Intel.Mnemonic.Cmp) n++;
+            return n;
+        }
+        Assert.Equal(1, Compares([Guard]));
+        Assert.Equal(2, Compares(null));
+        Assert.Equal(2, Compares([0]));
+    }
 }
