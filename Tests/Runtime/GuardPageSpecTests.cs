@@ -5,26 +5,15 @@ using Hoist.Tests.Spec;
 namespace Hoist.Tests.Runtime;
 
 /// <summary>
-/// The core spec suite on the Baseline tier with explicit bounds checks (<see cref="Config.GuardPages"/> off).
+/// The spec suite on the Baseline tier with explicit bounds checks (<see cref="Config.GuardPages"/> off).
 /// <see cref="SpecBaselineTests"/> runs it with the default configuration, guard pages on linux-x64, so
 /// both ways of trapping out-of-bounds accesses meet the same expected-failure table.
 /// </summary>
-public class GuardPageSpecTests
+public class GuardPageSpecTests() : SpecExecutionTests("baseline", s_explicit)
 {
     static readonly WastRunner s_explicit = new(new WastOptions
     {
         ValidateOnly = false,
         Config = new Config { Strategy = Strategy.Baseline, GuardPages = false },
     });
-
-    public static TheoryData<string> Core => SpecSuite.Files("core");
-
-    [Theory]
-    [MemberData(nameof(Core))]
-    public void CoreFileRunsWithExplicitChecks(string file)
-    {
-        var result = s_explicit.RunFile(SpecSuite.FullPath(file));
-        ExpectedFailures.Check("baseline", file, result);
-        Assert.True(result.Passed > 0 || result.Failed > 0, $"{file}: the script ran no directive");
-    }
 }
