@@ -1,5 +1,6 @@
 using Hoist.Compiler;
 using Hoist.Isa;
+using Hoist.Optimizing.Ir;
 using Hoist.Optimizing.Isa.X64;
 using Hoist.Optimizing.Passes;
 using Hoist.Optimizing.RegAlloc;
@@ -22,7 +23,23 @@ public sealed class OptimizingCompiler : ICompiler
 {
     public string Name => "optimizing";
 
+    /// <summary><c>HOIST_COMPILE_STATS=1</c>: print a per-stage breakdown of every module compiled to stderr (<see cref="CompileStats"/>).</summary>
+    static readonly bool s_printStats = Environment.GetEnvironmentVariable("HOIST_COMPILE_STATS") == "1";
+
     public CompiledModule Compile(CompileInput input)
+    {
+        if (!s_printStats) return Compile(input, null);
+        var stats = new CompileStats();
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var module = Compile(input, stats);
+        double ms = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        Console.Error.Write(stats.Format());
+        Console.Error.WriteLine($"  (Compile: {ms:F1} ms wall)");
+        return module;
+    }
+
+    /// <summary>Compiles the module; with <paramref name="stats"/>, adds every stage's time and allocations to it.</summary>
+    public CompiledModule Compile(CompileInput input, CompileStats? stats)
     {
         ArgumentNullException.ThrowIfNull(input);
         // Guarded memories (guard pages) need no explicit bounds checks: the translator reads the guards from here.
@@ -34,7 +51,7 @@ public sealed class OptimizingCompiler : ICompiler
 
         if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
         {
-            var pipeline = new FunctionPipeline(env, input);
+            var pipeline = new FunctionPipeline(env, input) { Stats = stats };
             for (int i = 0; i < code.Count; i++) functions[i] = pipeline.Compile(i);
             return new CompiledModule(Name, functions);
         }
@@ -43,7 +60,7 @@ public sealed class OptimizingCompiler : ICompiler
         Exception? failure = null;
         var gate = new object();
         Parallel.For(0, code.Count,
-            () => new FunctionPipeline(env, input),
+            () => new FunctionPipeline(env, input) { Stats = stats is null ? null : new CompileStats() },
             (i, state, pipeline) =>
             {
                 try { functions[i] = pipeline.Compile(i); }
@@ -57,7 +74,10 @@ public sealed class OptimizingCompiler : ICompiler
                 }
                 return pipeline;
             },
-            _ => { });
+            pipeline =>
+            {
+                if (pipeline.Stats is { } s) lock (gate) stats!.Add(s);
+            });
         if (failure is not null) throw failure;
         return new CompiledModule(Name, functions);
     }
@@ -70,13 +90,46 @@ public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input)
     readonly PassManager _passes = PassManager.CreateDefault();
     readonly Lower _lower = new();
     readonly Emitter _emitter = new(input.Offsets, input.ConsumeFuel, input.EpochInterruption);
+    /// <summary>The IR of the function being compiled, refilled for each one: nothing keeps the IR once emitted.</summary>
+    readonly Function _ir = new("", new Signature(CallConv.Wasm, [], []));
+
+    /// <summary>When set, each stage's time and allocations are added to it (<see cref="CompileStats"/>).</summary>
+    public CompileStats? Stats { get; init; }
+
+    int _translateStage = -1, _lowerStage, _allocStage, _emitStage;
 
     public MachineCode Compile(int definedIndex)
     {
-        var f = _translator.Translate(definedIndex);
+        if (Stats is { } stats) return CompileMeasured(definedIndex, stats);
+        var f = _translator.Translate(definedIndex, _ir);
         _passes.Run(f);
         var lowered = _lower.Run(f, input.ConsumeFuel || input.EpochInterruption);
         var alloc = LinearScan.Allocate(lowered.Code, X64Regs.Env);
         return _emitter.Run(lowered, alloc);
+    }
+
+    MachineCode CompileMeasured(int definedIndex, CompileStats stats)
+    {
+        if (_translateStage < 0)
+        {
+            _translateStage = stats.Stage("translate");
+            _passes.StagesFor(stats);
+            _lowerStage = stats.Stage("lower");
+            _allocStage = stats.Stage("regalloc");
+            _emitStage = stats.Stage("emit");
+        }
+        var mark = CompileStats.Now();
+        var f = _translator.Translate(definedIndex, _ir);
+        mark = stats.Record(_translateStage, mark);
+        _passes.Run(f, stats);
+        mark = CompileStats.Now();
+        var lowered = _lower.Run(f, input.ConsumeFuel || input.EpochInterruption);
+        mark = stats.Record(_lowerStage, mark);
+        var alloc = LinearScan.Allocate(lowered.Code, X64Regs.Env);
+        mark = stats.Record(_allocStage, mark);
+        var code = _emitter.Run(lowered, alloc);
+        stats.Record(_emitStage, mark);
+        stats.CountFunction(env.Module.Code[definedIndex].Code.Length);
+        return code;
     }
 }

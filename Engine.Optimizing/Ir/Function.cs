@@ -55,6 +55,31 @@ public sealed partial class Function
         _calls = new BlockCallData[Math.Max(16, n / 8)];
     }
 
+    /// <summary>
+    /// Empties the function for reuse as <paramref name="name"/> with <paramref name="signature"/>: every entity
+    /// is forgotten, the tables keep their storage (grown to about <paramref name="expectedInsts"/> instructions
+    /// if smaller), so a compiler thread fills one function after another without allocating fresh tables. Any
+    /// handle or span obtained before is meaningless afterwards. Entities are fully written when created, so the
+    /// old contents need no clearing.
+    /// </summary>
+    public void Reset(string name, Signature signature, int expectedInsts)
+    {
+        Name = name;
+        Signature = signature;
+        int n = Math.Clamp(expectedInsts, 64, 1 << 24);
+        if (_insts.Length < n) _insts = new InstData[n];
+        if (_values.Length < n) _values = new ValueData[n];
+        if (_pool.Length < 2 * n) _pool = new Value[2 * n];
+        if (_blocks.Length < n / 8) _blocks = new BlockData[n / 8];
+        if (_calls.Length < n / 8) _calls = new BlockCallData[n / 8];
+        _valueCount = _instCount = _blockCount = _poolCount = _callCount = 0;
+        _firstBlock = _lastBlock = -1;
+        Signatures.Clear();
+        ExtFuncs.Clear();
+        _sigIndex.Clear();
+        _funcIndex.Clear();
+    }
+
     public string Name { get; set; }
 
     /// <summary>The function's own signature; the entry block's parameters match its parameters.</summary>
