@@ -31,10 +31,13 @@ public sealed class OptimizingCompiler : ICompiler
         if (!s_printStats) return Compile(input, null);
         var stats = new CompileStats();
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
         var module = Compile(input, stats);
         double ms = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         Console.Error.Write(stats.Format());
-        Console.Error.WriteLine($"  (Compile: {ms:F1} ms wall)");
+        Console.Error.WriteLine($"  Compile: {ms:F1} ms wall; GCs during it: {GC.CollectionCount(0) - gc0} gen0, {GC.CollectionCount(1) - gc1} gen1, "
+            + $"{GC.CollectionCount(2) - gc2} gen2, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms paused");
         return module;
     }
 

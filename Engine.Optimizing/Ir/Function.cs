@@ -66,12 +66,13 @@ public sealed partial class Function
     {
         Name = name;
         Signature = signature;
+        // Grown geometrically, so a module whose functions grow one after another reallocates O(log n) times.
         int n = Math.Clamp(expectedInsts, 64, 1 << 24);
-        if (_insts.Length < n) _insts = new InstData[n];
-        if (_values.Length < n) _values = new ValueData[n];
-        if (_pool.Length < 2 * n) _pool = new Value[2 * n];
-        if (_blocks.Length < n / 8) _blocks = new BlockData[n / 8];
-        if (_calls.Length < n / 8) _calls = new BlockCallData[n / 8];
+        if (_insts.Length < n) _insts = new InstData[Math.Max(n, 2 * _insts.Length)];
+        if (_values.Length < n) _values = new ValueData[Math.Max(n, 2 * _values.Length)];
+        if (_pool.Length < 2 * n) _pool = new Value[Math.Max(2 * n, 2 * _pool.Length)];
+        if (_blocks.Length < n / 8) _blocks = new BlockData[Math.Max(n / 8, 2 * _blocks.Length)];
+        if (_calls.Length < n / 8) _calls = new BlockCallData[Math.Max(n / 8, 2 * _calls.Length)];
         _valueCount = _instCount = _blockCount = _poolCount = _callCount = 0;
         _firstBlock = _lastBlock = -1;
         Signatures.Clear();
