@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Hoist.Compiler;
 using Hoist.Isa;
 using Hoist.Optimizing.Ir;
@@ -59,12 +60,20 @@ public sealed class OptimizingCompiler : ICompiler
             return new CompiledModule(Name, functions);
         }
 
+        // One worker per core, each with one pipeline for its whole share (a pipeline's tables grow once, then
+        // serve every function it compiles), taking function indices in increasing order from a shared counter.
+        // After a failure at index i no worker takes an index above i; every index below i was taken before it
+        // and still completes, so the lowest failing function is the one reported, as a sequential pass would.
+        int next = -1;
         int failedIndex = int.MaxValue;
         Exception? failure = null;
+        ExceptionDispatchInfo? internalError = null;
         var gate = new object();
-        Parallel.For(0, code.Count,
-            () => new FunctionPipeline(env, input) { Stats = stats is null ? null : new CompileStats() },
-            (i, state, pipeline) =>
+        void Work()
+        {
+            var pipeline = new FunctionPipeline(env, input) { Stats = stats is null ? null : new CompileStats() };
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < code.Count && i < Volatile.Read(ref failedIndex))
             {
                 try { functions[i] = pipeline.Compile(i); }
                 catch (Exception e) when (e is WasmException or UnsupportedFeatureException)
@@ -73,14 +82,22 @@ public sealed class OptimizingCompiler : ICompiler
                     {
                         if (i < failedIndex) { failedIndex = i; failure = e; }
                     }
-                    state.Break();
                 }
-                return pipeline;
-            },
-            pipeline =>
-            {
-                if (pipeline.Stats is { } s) lock (gate) stats!.Add(s);
-            });
+                catch (Exception e)
+                {
+                    // A compiler bug: stop everyone and rethrow it as it is (not wrapped) on the calling thread.
+                    lock (gate) internalError ??= ExceptionDispatchInfo.Capture(e);
+                    Volatile.Write(ref failedIndex, -1);
+                }
+            }
+            if (pipeline.Stats is { } s) lock (gate) stats!.Add(s);
+        }
+        int workers = Math.Min(Environment.ProcessorCount, code.Count);
+        var others = new Task[workers - 1];
+        for (int w = 0; w < others.Length; w++) others[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Work();
+        Task.WaitAll(others);
+        internalError?.Throw();
         if (failure is not null) throw failure;
         return new CompiledModule(Name, functions);
     }

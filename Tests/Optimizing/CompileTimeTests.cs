@@ -128,3 +128,61 @@ public class CompileTimeTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>
+/// <see cref="DivisionMagic"/> computes its magic numbers with 64-bit long division (its former 128-bit arithmetic
+/// was JIT-compiled at every start of a ReadyToRun build); the results are exactly those of the formulas of
+/// Granlund–Montgomery evaluated with <see cref="UInt128"/>, for thousands of divisors of each width.
+/// </summary>
+public class DivisionMagicReferenceTests
+{
+    static DivisionMagic.Unsigned ReferenceUnsigned(ulong d, int w)
+    {
+        UInt128 twoW = UInt128.One << w;
+        for (int p = w; ; p++)
+        {
+            UInt128 twoP = UInt128.One << p;
+            UInt128 m = (twoP + d - 1) / d;
+            if (m * d - twoP > UInt128.One << (p - w)) continue;
+            return m < twoW ? new((ulong)m, false, p - w) : new((ulong)(m - twoW), true, p - w - 1);
+        }
+    }
+
+    static DivisionMagic.Signed ReferenceSigned(ulong ad, int w)
+    {
+        UInt128 twoW = UInt128.One << w;
+        for (int p = w; ; p++)
+        {
+            UInt128 twoP = UInt128.One << p;
+            UInt128 m = twoP / ad + 1;
+            if (m * ad - twoP > UInt128.One << (p - w + 1)) continue;
+            return new(w == 64 ? (long)(ulong)m : (int)(uint)(ulong)m, m >= twoW >> 1, p - w);
+        }
+    }
+
+    static IEnumerable<ulong> Divisors(int w)
+    {
+        var rng = new Random(w);
+        ulong limit = 1UL << (w - 1);
+        for (ulong d = 3; d < 5000; d++) yield return d;
+        for (int k = 2; k < w - 1; k++)
+            foreach (long delta in new long[] { -3, -1, 1, 3 })
+                yield return (ulong)((1L << k) + delta);
+        for (int i = 0; i < 5000; i++) yield return (ulong)rng.NextInt64(3, (long)Math.Min(limit, long.MaxValue));
+        yield return limit - 1;
+        yield return limit - 3;
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void MatchesTheUInt128Formulas(int w)
+    {
+        foreach (ulong d in Divisors(w))
+        {
+            if (d < 3 || System.Numerics.BitOperations.IsPow2(d) || d >= 1UL << (w - 1)) continue;
+            Assert.Equal(ReferenceUnsigned(d, w), DivisionMagic.ForUnsigned(d, w));
+            Assert.Equal(ReferenceSigned(d, w), DivisionMagic.ForSigned(d, w));
+        }
+    }
+}
