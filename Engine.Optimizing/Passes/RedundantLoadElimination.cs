@@ -58,6 +58,7 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
 
     public bool Run(Function f)
     {
+        if (!f.MayContainAny(OpFlags.Load)) return false; // only loads are ever replaced
         _analyses.Compute(f, _shared);
         _avail.Reset(f.InstCount);
         _undoVersion.Clear();

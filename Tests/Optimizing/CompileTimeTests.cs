@@ -84,6 +84,45 @@ public class CompileTimeTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// <see cref="Function.MayContain"/>, which lets bce, rle and strength reduction skip functions they cannot change,
+    /// is never wrong: every instruction in the layout, after translation and after each pass, has its opcode and
+    /// flags "seen"; and it does tell: some functions have no division, no bounds check (guarded memory) or no load.
+    /// </summary>
+    [Theory]
+    [InlineData("lz")]
+    [InlineData("nbody")]
+    public void MayContainCoversEveryInstructionAndSaysNoWhenItCan(string name)
+    {
+        var input = Input(name, out var context);
+        var translator = new FunctionTranslator(new ModuleEnvironment(context, input.Offsets) { MemoryGuardBytes = [1UL << 31] });
+        var reused = new Function("", new Signature(CallConv.Wasm, [], []));
+        int withoutDivision = 0, withoutCheck = 0;
+        for (int n = 0; n < context.Module.Code.Count; n++)
+        {
+            var f = translator.Translate(n, reused);
+            AssertCovered(f);
+            foreach (var pass in PassManager.CreateDefault().Passes)
+            {
+                pass.Run(f);
+                AssertCovered(f);
+            }
+            if (!f.MayContain(Op.Udiv) && !f.MayContain(Op.Sdiv)) withoutDivision++;
+            if (!f.MayContain(Op.BoundsCheck)) withoutCheck++;
+        }
+        Assert.True(withoutDivision > 0 && withoutCheck > 0, $"{withoutDivision} functions without division, {withoutCheck} without bounds checks");
+
+        static void AssertCovered(Function f)
+        {
+            foreach (var b in f.Blocks)
+                foreach (var i in f.InstsOf(b))
+                {
+                    Assert.True(f.MayContain(f.OpOf(i)), $"{f.Name}: {f.OpOf(i).Mnemonic()} not seen");
+                    Assert.True(f.OpOf(i).Flags() == OpFlags.None || f.MayContainAny(f.OpOf(i).Flags()));
+                }
+        }
+    }
+
     readonly struct IntKey(int v) : IScopedKey<IntKey>
     {
         public readonly int V = v;
