@@ -6,6 +6,7 @@ using Hoist.Optimizing.Translate;
 using Hoist.Vm;
 using Hoist.Wasm.Binary;
 using Hoist.Wasm.Validation;
+using Hoist.Tests.Validation;
 using Xunit.Abstractions;
 
 namespace Hoist.Tests.Optimizing;
@@ -223,5 +224,42 @@ public class DivisionMagicReferenceTests
             Assert.Equal(ReferenceUnsigned(d, w), DivisionMagic.ForUnsigned(d, w));
             Assert.Equal(ReferenceSigned(d, w), DivisionMagic.ForSigned(d, w));
         }
+    }
+}
+
+/// <summary>
+/// The parallel compile (one worker per core, indices from a shared counter) reports the error of the lowest
+/// failing function, as a sequential compile would, whatever the interleaving.
+/// </summary>
+public class ParallelCompileTests
+{
+    [Fact]
+    public void ParallelCompileReportsTheLowestFailingFunction()
+    {
+        var m = new Hoist.Wasm.WasmModule();
+        uint t = m.AddFuncType([], [Hoist.Wasm.ValType.I32]);
+        for (int i = 0; i < 64; i++)
+        {
+            var c = new Hoist.Tests.Validation.Code();
+            for (int k = 0; k < 20; k++) c.I32(k).Op(Hoist.Wasm.Opcode.Drop);
+            m.AddFunc(t, (i is 17 or 40 ? c.I64(1) : c.I32(1)).End());
+            m.Code[i] = m.Code[i] with { BodyOffset = i * 1000 };
+        }
+        var context = ModuleValidator.ValidateModule(m);
+        var input = new CompileInput(context, new VmOffsets(m)) { Parallel = true, ParallelThresholdBytes = 1 };
+        for (int run = 0; run < 5; run++)
+        {
+            var e = Assert.Throws<Hoist.Wasm.ValidationException>(() => new OptimizingCompiler().Compile(input));
+            Assert.StartsWith("type mismatch", e.Message);
+            Assert.Equal(17 * 1000 + m.Code[17].Code.Length - 1, e.Location.Offset);
+        }
+        // And a valid module compiles in parallel to the same code as sequentially.
+        for (int i = 0; i < 64; i++)
+            if (i is 17 or 40) m.Code[i] = m.Code[i] with { Code = m.Code[0].Code };
+        context = ModuleValidator.ValidateModule(m);
+        var parallel = new OptimizingCompiler().Compile(new CompileInput(context, new VmOffsets(m)) { Parallel = true, ParallelThresholdBytes = 1 });
+        var sequential = new OptimizingCompiler().Compile(new CompileInput(context, new VmOffsets(m)) { Parallel = false });
+        Assert.Equal(sequential.Functions.Length, parallel.Functions.Length);
+        for (int i = 0; i < 64; i++) Assert.Equal(sequential.Functions[i].Memory.ToArray(), parallel.Functions[i].Memory.ToArray());
     }
 }
