@@ -58,6 +58,7 @@ public static class LinearScan
         /// <summary>Block start positions → block.</summary>
         readonly Dictionary<int, int> _blockOf = new();
         readonly int[] _blockOfInst = new int[code.InstCount];
+        LoopInfo _loops2 = null!;
 
         public RegAllocOutput Run()
         {
@@ -70,6 +71,7 @@ public static class LinearScan
                 for (int i = bs; i < be; i++) _blockOfInst[i] = b;
             }
             ComputeLoops();
+            _loops2 = LoopInfo.Compute(code);
             ComputeLiveness();
             BuildIntervals();
             foreach (var iv in _roots)
@@ -266,15 +268,16 @@ public static class LinearScan
             }
         }
 
-        /// <summary>The first position at or after the interval's start where a fixed reservation of <paramref name="reg"/> (not its own) overlaps it.</summary>
-        int FixedIntersection(LiveInterval cur, int reg)
+        /// <summary>The first position at or after <paramref name="pos"/> (default: the interval's start) where a fixed reservation of <paramref name="reg"/> (not its own) overlaps the interval.</summary>
+        int FixedIntersection(LiveInterval cur, int reg, int pos = -1)
         {
+            if (pos < cur.Start) pos = cur.Start;
             int best = int.MaxValue;
             foreach (var (from, to, owner) in _fixed[reg] ?? s_noFixed)
             {
-                if (owner == cur.VReg.Index || to <= cur.Start) continue;
+                if (owner == cur.VReg.Index || to <= pos) continue;
                 if (from >= best) break;
-                int n = cur.NextIntersection(from, to, cur.Start);
+                int n = cur.NextIntersection(from, to, pos);
                 if (n < best) best = n;
             }
             return best;
@@ -332,6 +335,13 @@ public static class LinearScan
             }
             int split = SplitPosition(cur, freeUntil[reg]);
             if (split <= cur.Start) return false;
+            // A value live through a loop and not needed in a register in it before the split leaves the register
+            // where the loop starts (one move on the way in) rather than inside it (moves on its back edge too).
+            int hoisted = HoistSplit(cur, split);
+            if (hoisted == split && freeUntil[reg] == FixedIntersection(cur, reg))
+                foreach (var r in regs)
+                    if (freeUntil[r.Index] == freeUntil[reg] && SplitAroundReservation(cur, r.Index, freeUntil[reg], split)) return true;
+            split = hoisted;
             // A register for a stretch with no register use would only carry the value to a move (a call's
             // clobber, typically, inside a loop): keep it in its slot until it is needed instead.
             int firstRegUse = cur.NextRegUse(cur.Start);
@@ -355,6 +365,74 @@ public static class LinearScan
             cur.Reg = reg;
             Enqueue(cur.SplitAt(split));
             return true;
+        }
+
+        /// <summary>
+        /// Keeps <paramref name="reg"/> for <paramref name="cur"/> on both sides of a short fixed reservation of it
+        /// (a call's clobbers, typically) that starts at <paramref name="conflict"/>: the value is stored before the
+        /// instruction holding the reservation (<paramref name="split"/>) and reloaded into the same register right
+        /// after it. Only inside a loop, for a value the loop needs again in a register (used later in the loop, or
+        /// used earlier and live across its back edge): the reservation then costs a store and a load on the path
+        /// through it (a cold call, say) and nothing on the others, where splitting at the reservation and
+        /// allocating the rest afresh would put the value elsewhere for the rest of the loop, with moves on the back
+        /// edge and on every path that joins it. Returns false (nothing changed) when the register is not free
+        /// from the reload to the interval's end, or the value needs a register across the reservation.
+        /// </summary>
+        bool SplitAroundReservation(LiveInterval cur, int reg, int conflict, int split)
+        {
+            int loop = _loops2.Innermost[_blockOfInst[Pos.InstOf(conflict)]];
+            if (loop < 0) return false;
+            // The end of the reservation (consecutive fixed ranges of other owners merge).
+            int end = conflict;
+            foreach (var (from, to, owner) in _fixed[reg] ?? s_noFixed)
+            {
+                if (owner == cur.VReg.Index || to <= conflict) continue;
+                if (from > end) break;
+                if (to > end) end = to;
+            }
+            int reload = Pos.Before(Pos.InstOf(end - 1) + 1);
+            if (reload >= cur.End || cur.NextRegUse(split) < reload) return false;
+            if (!NeededLaterInLoop(cur, loop, split, reload)) return false;
+            // Free from the reload to the end: no fixed reservation and no other interval in the register.
+            if (FixedIntersection(cur, reg, reload) != int.MaxValue) return false;
+            foreach (var it in _active)
+                if (it.Reg == reg && it.Class == cur.Class && cur.NextIntersection(it.Ranges, reload) != int.MaxValue) return false;
+            foreach (var it in _inactive)
+                if (it.Reg == reg && it.Class == cur.Class && cur.NextIntersection(it.Ranges, reload) != int.MaxValue) return false;
+            var across = cur.SplitAt(split);
+            var rest = across.SplitAt(reload);
+            cur.Reg = reg;
+            across.Spilled = true;
+            _all.Add(across);
+            rest.Reg = reg;
+            rest.IsReload = true;
+            _all.Add(rest);
+            _inactive.Add(rest);
+            return true;
+        }
+
+        /// <summary>
+        /// Whether the loop needs the value in a register after a point inside it: a register use after
+        /// <paramref name="from"/> in a block of the loop, or a register use in the loop before
+        /// <paramref name="before"/> while the value is live where the loop's back edges leave.
+        /// </summary>
+        bool NeededLaterInLoop(LiveInterval cur, int loop, int before, int from)
+        {
+            foreach (var u in cur.Uses)
+            {
+                if (!u.RequiresReg || !_loops2.Contains(loop, _blockOfInst[Pos.InstOf(u.Pos)])) continue;
+                if (u.Pos >= from) return true;
+                if (u.Pos < before && LiveAtBackEdge(cur, loop)) return true;
+            }
+            return false;
+        }
+
+        bool LiveAtBackEdge(LiveInterval cur, int loop)
+        {
+            int header = _loops2.Header[loop];
+            foreach (int p in code.Predecessors(header))
+                if (_loops2.Contains(loop, p) && cur.Covers(Pos.Early(code.InstRange(p).End - 1))) return true;
+            return false;
         }
 
         /// <summary>Where to split an interval that must leave its place by <paramref name="limit"/>: before the instruction holding it.</summary>
