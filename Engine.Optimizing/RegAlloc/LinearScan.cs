@@ -191,6 +191,7 @@ public static class LinearScan
                 var op = ops[k];
                 if (op.Kind != OperandKind.Def) continue;
                 var iv = Interval(op.VReg);
+                _defInst[op.VReg.Index] = i;
                 switch (op.Constraint)
                 {
                     case OperandConstraint.FixedReg:
@@ -621,11 +622,18 @@ public static class LinearScan
                 (_pieces[it.VReg.Index] ??= new()).Add(it);
             }
             foreach (var list in _pieces) list?.Sort((a, b) => a.Start.CompareTo(b.Start));
+            _storeAtDef = new bool[code.VRegCount];
+            for (int v = 0; v < _pieces.Length; v++) _storeAtDef[v] = StoresAtDefinition(v);
             var slots = AssignSpillSlots();
 
             var operands = new Allocation[code.OperandCount];
             var moves = new SortedDictionary<int, MoveGroups>();
             MoveGroups At(int order) => moves.TryGetValue(order, out var g) ? g : moves[order] = new MoveGroups();
+
+            // Stores at definitions (the only stores of those vregs).
+            for (int v = 0; v < _pieces.Length; v++)
+                if (_storeAtDef[v])
+                    At(ProgPoint.AfterInst(_defInst[v]).Order).DefStore.Add((Location(_pieces[v]![0], slots), Allocation.InStack(new SpillSlot(_slotOf[v]))));
 
             // Moves where a vreg's piece ends and the next begins inside a block.
             var blockStart = _blockStarts;
@@ -649,7 +657,7 @@ public static class LinearScan
                     // (and only on the path through the reload: in the same block as the split)
                     bool slotValid = a.IsReload && !blockStart.Contains(a.Start) && b.Spilled
                         && _blockOfInst[Pos.InstOf(a.Start)] == _blockOfInst[Pos.InstOf(b.Start)];
-                    if (from != to && !slotValid) At(ProgPoint.Before(Pos.InstOf(b.Start)).Order).Split.Add((from, to));
+                    if (from != to && !slotValid && !(to.Kind == AllocationKind.Stack && _storeAtDef[a.VReg.Index])) At(ProgPoint.Before(Pos.InstOf(b.Start)).Order).Split.Add((from, to));
                 }
             }
 
@@ -722,7 +730,7 @@ public static class LinearScan
                     {
                         var from = LocationAt(new VReg(v), pPos, slots);
                         var to = LocationAt(new VReg(v), sStart, slots);
-                        if (from != to) group.Add((from, to));
+                        if (from != to && !(to.Kind == AllocationKind.Stack && _storeAtDef[v])) group.Add((from, to));
                     }
                     var args = code.BranchArgs(p);
                     for (int k = 0; k < ps.Length && k < args.Length; k++)
@@ -738,15 +746,51 @@ public static class LinearScan
             foreach (var (order, groups) in moves)
             {
                 var at = new ProgPoint(order >> 1, (order & 1) != 0);
-                foreach (var group in new[] { groups.Incoming, groups.Split, groups.Outgoing, groups.Fixup })
+                foreach (var group in new[] { groups.Incoming, groups.Split, groups.Outgoing, groups.Fixup, groups.DefStore })
                     Sequentialize(group, at, edits, ref scratch, ref slots);
             }
             return new RegAllocOutput(operands, paramLocs, edits, slots);
         }
 
+        /// <summary>Per vreg: the instruction defining it, or -1 (block parameters).</summary>
+        readonly int[] _defInst = Enumerable.Repeat(-1, code.VRegCount).ToArray();
+        /// <summary>Per vreg: stored into its slot once, right after its definition, and never again (see <see cref="StoresAtDefinition"/>).</summary>
+        bool[] _storeAtDef = [];
+
+        /// <summary>
+        /// Spill at the definition: a value defined outside a loop and spilled only inside loops deeper than its
+        /// definition is stored once after the instruction defining it (SSA: the slot then holds it for good), and
+        /// every later store into its slot goes. Only for a value defined in a register (one defined in its slot
+        /// needs no store) by an instruction that does not end its block.
+        /// </summary>
+        bool StoresAtDefinition(int v)
+        {
+            int i = _defInst[v];
+            if (i < 0 || _pieces[v] is not { } list) return false;
+            var first = list[0];
+            if (first.Reg < 0 || !first.Covers(Pos.After(i))) return false;
+            int block = _blockOfInst[i];
+            if (i == code.InstRange(block).End - 1) return false;
+            int depth = _loops2.Depth[block];
+            bool spilled = false;
+            for (int k = 1; k < list.Count; k++)
+            {
+                var p = list[k];
+                if (!p.Spilled) continue;
+                spilled = true;
+                if (_blockOf.TryGetValue(p.Start, out int b))
+                {
+                    foreach (int pred in code.Predecessors(b))
+                        if (_loops2.Depth[pred] <= depth) return false;
+                }
+                else if (_loops2.Depth[_blockOfInst[Pos.InstOf(p.Start)]] <= depth) return false;
+            }
+            return spilled;
+        }
+
         sealed class MoveGroups
         {
-            public readonly List<(Allocation From, Allocation To)> Incoming = new(), Split = new(), Outgoing = new(), Fixup = new();
+            public readonly List<(Allocation From, Allocation To)> Incoming = new(), Split = new(), Outgoing = new(), Fixup = new(), DefStore = new();
         }
 
         int[] _slotOf = [];
@@ -783,6 +827,7 @@ public static class LinearScan
                         to = Math.Max(to, write + 1);
                     }
                 }
+                if (_storeAtDef[v]) from = Pos.Before(_defInst[v]);
                 if (from != int.MaxValue) spans.Add((from, Math.Max(to, list[^1].End), v));
             }
             spans.Sort();

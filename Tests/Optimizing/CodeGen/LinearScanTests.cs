@@ -179,8 +179,12 @@ public class LinearScanTests
         var result = LinearScan.Allocate(code, CallerSavedOnly);
         Assert.Empty(Checker.Check(code, result));
         Assert.Empty(EditsIn(code, result, 1, 2, 4, 5));
-        // The cold path stores the two values live across the call and reloads them.
-        Assert.Equal(4, EditsIn(code, result, 3).Count);
+        // The cold path reloads the two values live across the call; it stores only the one defined in the loop.
+        var cold = EditsIn(code, result, 3);
+        Assert.Equal(2, cold.Count(e => e.From.Kind == AllocationKind.Stack && e.To.Kind == AllocationKind.Reg));
+        Assert.Equal(1, cold.Count(e => e.To.Kind == AllocationKind.Stack));
+        // The value defined before the loop is stored once, where it is defined.
+        Assert.Single(EditsIn(code, result, 0), e => e.To.Kind == AllocationKind.Stack && e.At == ProgPoint.AfterInst(0));
     }
 
     /// <summary>
