@@ -758,9 +758,10 @@ public static class LinearScan
         bool[] _storeAtDef = [];
 
         /// <summary>
-        /// Spill at the definition: a value defined outside a loop and spilled only inside loops deeper than its
-        /// definition is stored once after the instruction defining it (SSA: the slot then holds it for good), and
-        /// every later store into its slot goes. Only for a value defined in a register (one defined in its slot
+        /// Spill at the definition: a value whose stores into its slot (at the starts of its spilled pieces) cost
+        /// more, weighted by 10^loop depth, than one store where it is defined is stored there instead (SSA: the
+        /// slot then holds it for good), and every other store into its slot goes; typically a value defined
+        /// before a loop and spilled inside it. Only for a value defined in a register (one defined in its slot
         /// needs no store) by an instruction that does not end its block.
         /// </summary>
         bool StoresAtDefinition(int v)
@@ -771,22 +772,20 @@ public static class LinearScan
             if (first.Reg < 0 || !first.Covers(Pos.After(i))) return false;
             int block = _blockOfInst[i];
             if (i == code.InstRange(block).End - 1) return false;
-            int depth = _loops2.Depth[block];
-            bool spilled = false;
+            double atDef = Weight(block), stores = 0;
             for (int k = 1; k < list.Count; k++)
             {
                 var p = list[k];
-                if (!p.Spilled) continue;
-                spilled = true;
+                if (!p.Spilled || list[k - 1].Spilled) continue;
                 if (_blockOf.TryGetValue(p.Start, out int b))
-                {
-                    foreach (int pred in code.Predecessors(b))
-                        if (_loops2.Depth[pred] <= depth) return false;
-                }
-                else if (_loops2.Depth[_blockOfInst[Pos.InstOf(p.Start)]] <= depth) return false;
+                    foreach (int pred in code.Predecessors(b)) stores += Weight(pred);
+                else stores += Weight(_blockOfInst[Pos.InstOf(p.Start)]);
             }
-            return spilled;
+            return stores > atDef;
         }
+
+        /// <summary>How often a block runs, estimated: 10^loop depth.</summary>
+        double Weight(int block) => Math.Pow(10, Math.Min(_loops2.Depth[block], 6));
 
         sealed class MoveGroups
         {
