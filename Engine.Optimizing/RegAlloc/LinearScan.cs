@@ -24,6 +24,12 @@ namespace Hoist.Optimizing.RegAlloc;
 ///   the splits', the outgoing edge's, the constraints'; each is sequentialized with cycles broken through
 ///   a scratch spill slot.</item>
 /// </list>
+/// Loops (<see cref="LoopInfo"/>): a value live through a loop and not needed in a register in it before its
+/// split point leaves its register at the loop's start (one move on the way in, its slot for the whole loop); a
+/// value the loop needs again that meets a short fixed reservation of its register inside the loop (a call's
+/// clobbers on a cold path) keeps the register on both sides and is spilled only across the reservation, so the
+/// other paths and the back edge see it where the loop header has it; a value whose stores into its slot, weighted
+/// by 10^loop depth, would cost more than one store at its definition is stored there once and nowhere else.
 /// Spilling follows SSA: a vreg has one slot, and once stored the slot holds its value for good, so a piece
 /// can leave its register inside an instruction (after the instruction's last read of it there): the store
 /// goes before the instruction, where the register still holds the value, and is skipped when the piece was
