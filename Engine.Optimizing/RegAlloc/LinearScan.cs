@@ -43,6 +43,26 @@ public static class LinearScan
     public static RegAllocOutput Allocate<TInst>(VCode<TInst> code, MachineEnv env) where TInst : struct =>
         new Allocator<TInst>(code, env).Run();
 
+    /// <summary>
+    /// Per-thread scratch for the liveness bit sets (blocks × words of vregs each: the biggest allocations of a
+    /// function's allocation), reused by the next function allocated on the thread; tables beyond 32 MB are not kept.
+    /// </summary>
+    [ThreadStatic] static ulong[]? t_gen, t_kill, t_liveIn;
+    /// <summary>Per-thread scratch of <c>Sequentialize</c>.</summary>
+    [ThreadStatic] static List<(Allocation From, Allocation To)>? t_pending;
+
+    static ulong[] Rent(ref ulong[]? cache, int length)
+    {
+        if (cache is not null && cache.Length >= length)
+        {
+            Array.Clear(cache, 0, length);
+            return cache;
+        }
+        var fresh = new ulong[length];
+        if (length <= 4 << 20) cache = fresh;
+        return fresh;
+    }
+
     sealed class Allocator<TInst>(VCode<TInst> code, MachineEnv env) where TInst : struct
     {
         readonly LiveInterval?[] _roots = new LiveInterval?[code.VRegCount];
@@ -53,7 +73,8 @@ public static class LinearScan
         static readonly List<(int From, int To, int Owner)> s_noFixed = new();
 
         List<(int From, int To, int Owner)> FixedOf(int reg) => _fixed[reg] ??= new();
-        ulong[][] _liveIn = [];
+        ulong[] _liveIn = [];
+        int _words;
         readonly PriorityQueue<LiveInterval, (int, int)> _unhandled = new();
         readonly List<LiveInterval> _active = new(), _inactive = new();
         readonly List<LiveInterval> _all = new();
@@ -98,26 +119,25 @@ public static class LinearScan
 
         void ComputeLiveness()
         {
-            int blocks = code.BlockCount, words = (code.VRegCount + 63) / 64;
-            var gen = new ulong[blocks][];
-            var kill = new ulong[blocks][];
-            _liveIn = new ulong[blocks][];
+            int blocks = code.BlockCount, words = _words = (code.VRegCount + 63) / 64;
+            var gen = Rent(ref t_gen, blocks * words);
+            var kill = Rent(ref t_kill, blocks * words);
+            _liveIn = Rent(ref t_liveIn, blocks * words);
             for (int b = 0; b < blocks; b++)
             {
-                gen[b] = new ulong[words];
-                kill[b] = new ulong[words];
-                _liveIn[b] = new ulong[words];
-                foreach (var p in code.BlockParams(b)) Set(kill[b], p.Index);
+                var g = gen.AsSpan(b * words, words);
+                var k = kill.AsSpan(b * words, words);
+                foreach (var p in code.BlockParams(b)) Set(k, p.Index);
                 var (start, end) = code.InstRange(b);
                 for (int i = start; i < end; i++)
                 {
                     foreach (var op in code.Operands(i))
-                        if (op.Kind == OperandKind.Use && !Has(kill[b], op.VReg.Index)) Set(gen[b], op.VReg.Index);
+                        if (op.Kind == OperandKind.Use && !Has(k, op.VReg.Index)) Set(g, op.VReg.Index);
                     foreach (var op in code.Operands(i))
-                        if (op.Kind == OperandKind.Def) Set(kill[b], op.VReg.Index);
+                        if (op.Kind == OperandKind.Def) Set(k, op.VReg.Index);
                 }
                 foreach (var a in code.BranchArgs(b))
-                    if (!Has(kill[b], a.Index)) Set(gen[b], a.Index);
+                    if (!Has(k, a.Index)) Set(g, a.Index);
             }
             var liveOut = new ulong[words];
             bool changed = true;
@@ -128,24 +148,27 @@ public static class LinearScan
                 {
                     Array.Clear(liveOut);
                     foreach (int s in code.Successors(b))
-                        for (int w = 0; w < words; w++) liveOut[w] |= _liveIn[s][w];
+                    {
+                        var inS = LiveIn(s);
+                        for (int w = 0; w < words; w++) liveOut[w] |= inS[w];
+                    }
+                    var g = gen.AsSpan(b * words, words);
+                    var k = kill.AsSpan(b * words, words);
+                    var inB = LiveIn(b);
                     for (int w = 0; w < words; w++)
                     {
-                        ulong v = gen[b][w] | (liveOut[w] & ~kill[b][w]);
-                        if (v != _liveIn[b][w]) { _liveIn[b][w] = v; changed = true; }
+                        ulong v = g[w] | (liveOut[w] & ~k[w]);
+                        if (v != inB[w]) { inB[w] = v; changed = true; }
                     }
                 }
             }
         }
 
-        static void Set(ulong[] bits, int i) => bits[i >> 6] |= 1UL << (i & 63);
-        static bool Has(ulong[] bits, int i) => (bits[i >> 6] & (1UL << (i & 63))) != 0;
+        /// <summary>The live-in set of a block (a row of the flat blocks × words table).</summary>
+        Span<ulong> LiveIn(int block) => _liveIn.AsSpan(block * _words, _words);
 
-        static IEnumerable<int> Members(ulong[] bits)
-        {
-            for (int w = 0; w < bits.Length; w++)
-                for (ulong b = bits[w]; b != 0; b &= b - 1) yield return w * 64 + BitOperations.TrailingZeroCount(b);
-        }
+        static void Set(Span<ulong> bits, int i) => bits[i >> 6] |= 1UL << (i & 63);
+        static bool Has(Span<ulong> bits, int i) => (bits[i >> 6] & (1UL << (i & 63))) != 0;
 
         // ---- Intervals.
 
@@ -159,8 +182,13 @@ public static class LinearScan
                 int from = Pos.Before(start), to = Pos.Before(end);
                 Array.Clear(liveOut);
                 foreach (int s in code.Successors(b))
-                    for (int w = 0; w < words; w++) liveOut[w] |= _liveIn[s][w];
-                foreach (int v in Members(liveOut)) Interval(new VReg(v)).AddRange(from, to);
+                    {
+                    var inS = LiveIn(s);
+                    for (int w = 0; w < words; w++) liveOut[w] |= inS[w];
+                }
+                for (int w = 0; w < words; w++)
+                    for (ulong bits = liveOut[w]; bits != 0; bits &= bits - 1)
+                        Interval(new VReg(w * 64 + BitOperations.TrailingZeroCount(bits))).AddRange(from, to);
                 int term = end - 1;
                 var args = code.BranchArgs(b);
                 if (args.Length > 0)
@@ -732,8 +760,11 @@ public static class LinearScan
                     if (code.Successors(p).Length == 1) group = At(ProgPoint.Before(term).Order).Outgoing;
                     else if (code.Predecessors(s).Length == 1) group = At(ProgPoint.Before(code.InstRange(s).Start).Order).Incoming;
                     else throw new InvalidOperationException($"critical edge {p} -> {s}: split it before register allocation");
-                    foreach (int v in Members(_liveIn[s]))
+                    var liveIn = LiveIn(s);
+                    for (int w = 0; w < _words; w++)
+                    for (ulong bits = liveIn[w]; bits != 0; bits &= bits - 1)
                     {
+                        int v = w * 64 + BitOperations.TrailingZeroCount(bits);
                         var from = LocationAt(new VReg(v), pPos, slots);
                         var to = LocationAt(new VReg(v), sStart, slots);
                         if (from != to && !(to.Kind == AllocationKind.Stack && _storeAtDef[v])) group.Add((from, to));
@@ -752,8 +783,11 @@ public static class LinearScan
             foreach (var (order, groups) in moves)
             {
                 var at = new ProgPoint(order >> 1, (order & 1) != 0);
-                foreach (var group in new[] { groups.Incoming, groups.Split, groups.Outgoing, groups.Fixup, groups.DefStore })
-                    Sequentialize(group, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Incoming, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Split, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Outgoing, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Fixup, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.DefStore, at, edits, ref scratch, ref slots);
             }
             return new RegAllocOutput(operands, paramLocs, edits, slots);
         }
@@ -863,11 +897,24 @@ public static class LinearScan
         /// <summary>Emits a parallel move as ordinary moves: a move runs once no other pending move still reads its destination; cycles go through a scratch slot.</summary>
         static void Sequentialize(List<(Allocation From, Allocation To)> group, ProgPoint at, List<Edit> edits, ref int scratch, ref int slots)
         {
-            var pending = new List<(Allocation From, Allocation To)>();
+            if (group.Count == 0) return;
+            if (group.Count == 1)
+            {
+                if (group[0].From != group[0].To) edits.Add(new Edit(at, group[0].From, group[0].To));
+                return;
+            }
+            var pending = t_pending ??= new();
+            pending.Clear();
             foreach (var m in group) if (m.From != m.To && !pending.Contains(m)) pending.Add(m);
             while (pending.Count > 0)
             {
-                int ready = pending.FindIndex(m => !pending.Exists(o => o.From == m.To));
+                int ready = -1;
+                for (int k = 0; k < pending.Count && ready < 0; k++)
+                {
+                    ready = k;
+                    foreach (var o in pending)
+                        if (o.From == pending[k].To) { ready = -1; break; }
+                }
                 if (ready >= 0)
                 {
                     edits.Add(new Edit(at, pending[ready].From, pending[ready].To));

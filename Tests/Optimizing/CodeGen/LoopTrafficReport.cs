@@ -83,3 +83,36 @@ public class LoopTrafficReport(ITestOutputHelper output)
         output.WriteLine($"geomean without printf_core {Math.Exp(total / 10):F0}");
     }
 }
+
+/// <summary>A measuring tool (HOIST_RA_TIME=1): the allocator's share of compiling big.wasm, one thread, after a warm-up pass.</summary>
+public class AllocatorTimeReport(ITestOutputHelper output)
+{
+    [Fact]
+    public void Report()
+    {
+        if (Environment.GetEnvironmentVariable("HOIST_RA_TIME") != "1") return;
+        string path = Path.Combine(SpecSuite.RepoRoot, "Bench", "programs", "big.wasm");
+        var module = FrontEnd.Decode(File.ReadAllBytes(path), path);
+        var ctx = ModuleValidator.ValidateModule(module);
+        var offsets = new VmOffsets(module);
+        var env = new ModuleEnvironment(ctx, offsets);
+        var translator = new FunctionTranslator(env);
+        var passes = PassManager.CreateDefault();
+        var lower = new Lower();
+        var lowered = new List<LoweredFunction>();
+        for (int i = 0; i < module.Code.Count; i++)
+        {
+            Function f = translator.Translate(i);
+            passes.Run(f);
+            lowered.Add(lower.Run(f, interruptChecks: false));
+        }
+        for (int round = 0; round < 4; round++)
+        {
+            long alloc0 = GC.GetAllocatedBytesForCurrentThread();
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var l in lowered) LinearScan.Allocate(l.Code, X64Regs.Env);
+            sw.Stop();
+            output.WriteLine($"round {round}: {lowered.Count} functions allocated in {sw.ElapsedMilliseconds} ms, {(GC.GetAllocatedBytesForCurrentThread() - alloc0) / 1e6:F0} MB allocated");
+        }
+    }
+}
