@@ -20,7 +20,8 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
         var a = new FunctionAnalyses();
         return new([new Simplify(a), new GlobalValueNumbering(a), new BranchFold(a), new RedundantLoadElimination(a),
             new LoopInvariantCodeMotion(a), new BoundsCheckElimination(a), new StrengthReduction(),
-            new Simplify(a), new GlobalValueNumbering(a), new DeadCodeElimination(a), new BlockLayout(a)]);
+            new Simplify(a), new GlobalValueNumbering(a), new ConstantRematerialization(), new DeadCodeElimination(a),
+            new BlockLayout(a)]);
     }
 
 #if DEBUG
