@@ -24,6 +24,12 @@ namespace Hoist.Optimizing.RegAlloc;
 ///   the splits', the outgoing edge's, the constraints'; each is sequentialized with cycles broken through
 ///   a scratch spill slot.</item>
 /// </list>
+/// Loops (<see cref="LoopInfo"/>): a value live through a loop and not needed in a register in it before its
+/// split point leaves its register at the loop's start (one move on the way in, its slot for the whole loop); a
+/// value the loop needs again that meets a short fixed reservation of its register inside the loop (a call's
+/// clobbers on a cold path) keeps the register on both sides and is spilled only across the reservation, so the
+/// other paths and the back edge see it where the loop header has it; a value whose stores into its slot, weighted
+/// by 10^loop depth, would cost more than one store at its definition is stored there once and nowhere else.
 /// Spilling follows SSA: a vreg has one slot, and once stored the slot holds its value for good, so a piece
 /// can leave its register inside an instruction (after the instruction's last read of it there): the store
 /// goes before the instruction, where the register still holds the value, and is skipped when the piece was
@@ -37,6 +43,26 @@ public static class LinearScan
     public static RegAllocOutput Allocate<TInst>(VCode<TInst> code, MachineEnv env) where TInst : struct =>
         new Allocator<TInst>(code, env).Run();
 
+    /// <summary>
+    /// Per-thread scratch for the liveness bit sets (blocks × words of vregs each: the biggest allocations of a
+    /// function's allocation), reused by the next function allocated on the thread; tables beyond 32 MB are not kept.
+    /// </summary>
+    [ThreadStatic] static ulong[]? t_gen, t_kill, t_liveIn;
+    /// <summary>Per-thread scratch of <c>Sequentialize</c>.</summary>
+    [ThreadStatic] static List<(Allocation From, Allocation To)>? t_pending;
+
+    static ulong[] Rent(ref ulong[]? cache, int length)
+    {
+        if (cache is not null && cache.Length >= length)
+        {
+            Array.Clear(cache, 0, length);
+            return cache;
+        }
+        var fresh = new ulong[length];
+        if (length <= 4 << 20) cache = fresh;
+        return fresh;
+    }
+
     sealed class Allocator<TInst>(VCode<TInst> code, MachineEnv env) where TInst : struct
     {
         readonly LiveInterval?[] _roots = new LiveInterval?[code.VRegCount];
@@ -47,7 +73,8 @@ public static class LinearScan
         static readonly List<(int From, int To, int Owner)> s_noFixed = new();
 
         List<(int From, int To, int Owner)> FixedOf(int reg) => _fixed[reg] ??= new();
-        ulong[][] _liveIn = [];
+        ulong[] _liveIn = [];
+        int _words;
         readonly PriorityQueue<LiveInterval, (int, int)> _unhandled = new();
         readonly List<LiveInterval> _active = new(), _inactive = new();
         readonly List<LiveInterval> _all = new();
@@ -58,6 +85,7 @@ public static class LinearScan
         /// <summary>Block start positions → block.</summary>
         readonly Dictionary<int, int> _blockOf = new();
         readonly int[] _blockOfInst = new int[code.InstCount];
+        LoopInfo _loops2 = null!;
 
         public RegAllocOutput Run()
         {
@@ -70,6 +98,7 @@ public static class LinearScan
                 for (int i = bs; i < be; i++) _blockOfInst[i] = b;
             }
             ComputeLoops();
+            _loops2 = LoopInfo.Compute(code);
             ComputeLiveness();
             BuildIntervals();
             foreach (var iv in _roots)
@@ -90,26 +119,25 @@ public static class LinearScan
 
         void ComputeLiveness()
         {
-            int blocks = code.BlockCount, words = (code.VRegCount + 63) / 64;
-            var gen = new ulong[blocks][];
-            var kill = new ulong[blocks][];
-            _liveIn = new ulong[blocks][];
+            int blocks = code.BlockCount, words = _words = (code.VRegCount + 63) / 64;
+            var gen = Rent(ref t_gen, blocks * words);
+            var kill = Rent(ref t_kill, blocks * words);
+            _liveIn = Rent(ref t_liveIn, blocks * words);
             for (int b = 0; b < blocks; b++)
             {
-                gen[b] = new ulong[words];
-                kill[b] = new ulong[words];
-                _liveIn[b] = new ulong[words];
-                foreach (var p in code.BlockParams(b)) Set(kill[b], p.Index);
+                var g = gen.AsSpan(b * words, words);
+                var k = kill.AsSpan(b * words, words);
+                foreach (var p in code.BlockParams(b)) Set(k, p.Index);
                 var (start, end) = code.InstRange(b);
                 for (int i = start; i < end; i++)
                 {
                     foreach (var op in code.Operands(i))
-                        if (op.Kind == OperandKind.Use && !Has(kill[b], op.VReg.Index)) Set(gen[b], op.VReg.Index);
+                        if (op.Kind == OperandKind.Use && !Has(k, op.VReg.Index)) Set(g, op.VReg.Index);
                     foreach (var op in code.Operands(i))
-                        if (op.Kind == OperandKind.Def) Set(kill[b], op.VReg.Index);
+                        if (op.Kind == OperandKind.Def) Set(k, op.VReg.Index);
                 }
                 foreach (var a in code.BranchArgs(b))
-                    if (!Has(kill[b], a.Index)) Set(gen[b], a.Index);
+                    if (!Has(k, a.Index)) Set(g, a.Index);
             }
             var liveOut = new ulong[words];
             bool changed = true;
@@ -120,24 +148,27 @@ public static class LinearScan
                 {
                     Array.Clear(liveOut);
                     foreach (int s in code.Successors(b))
-                        for (int w = 0; w < words; w++) liveOut[w] |= _liveIn[s][w];
+                    {
+                        var inS = LiveIn(s);
+                        for (int w = 0; w < words; w++) liveOut[w] |= inS[w];
+                    }
+                    var g = gen.AsSpan(b * words, words);
+                    var k = kill.AsSpan(b * words, words);
+                    var inB = LiveIn(b);
                     for (int w = 0; w < words; w++)
                     {
-                        ulong v = gen[b][w] | (liveOut[w] & ~kill[b][w]);
-                        if (v != _liveIn[b][w]) { _liveIn[b][w] = v; changed = true; }
+                        ulong v = g[w] | (liveOut[w] & ~k[w]);
+                        if (v != inB[w]) { inB[w] = v; changed = true; }
                     }
                 }
             }
         }
 
-        static void Set(ulong[] bits, int i) => bits[i >> 6] |= 1UL << (i & 63);
-        static bool Has(ulong[] bits, int i) => (bits[i >> 6] & (1UL << (i & 63))) != 0;
+        /// <summary>The live-in set of a block (a row of the flat blocks × words table).</summary>
+        Span<ulong> LiveIn(int block) => _liveIn.AsSpan(block * _words, _words);
 
-        static IEnumerable<int> Members(ulong[] bits)
-        {
-            for (int w = 0; w < bits.Length; w++)
-                for (ulong b = bits[w]; b != 0; b &= b - 1) yield return w * 64 + BitOperations.TrailingZeroCount(b);
-        }
+        static void Set(Span<ulong> bits, int i) => bits[i >> 6] |= 1UL << (i & 63);
+        static bool Has(Span<ulong> bits, int i) => (bits[i >> 6] & (1UL << (i & 63))) != 0;
 
         // ---- Intervals.
 
@@ -151,8 +182,13 @@ public static class LinearScan
                 int from = Pos.Before(start), to = Pos.Before(end);
                 Array.Clear(liveOut);
                 foreach (int s in code.Successors(b))
-                    for (int w = 0; w < words; w++) liveOut[w] |= _liveIn[s][w];
-                foreach (int v in Members(liveOut)) Interval(new VReg(v)).AddRange(from, to);
+                    {
+                    var inS = LiveIn(s);
+                    for (int w = 0; w < words; w++) liveOut[w] |= inS[w];
+                }
+                for (int w = 0; w < words; w++)
+                    for (ulong bits = liveOut[w]; bits != 0; bits &= bits - 1)
+                        Interval(new VReg(w * 64 + BitOperations.TrailingZeroCount(bits))).AddRange(from, to);
                 int term = end - 1;
                 var args = code.BranchArgs(b);
                 if (args.Length > 0)
@@ -189,6 +225,7 @@ public static class LinearScan
                 var op = ops[k];
                 if (op.Kind != OperandKind.Def) continue;
                 var iv = Interval(op.VReg);
+                _defInst[op.VReg.Index] = i;
                 switch (op.Constraint)
                 {
                     case OperandConstraint.FixedReg:
@@ -266,15 +303,16 @@ public static class LinearScan
             }
         }
 
-        /// <summary>The first position at or after the interval's start where a fixed reservation of <paramref name="reg"/> (not its own) overlaps it.</summary>
-        int FixedIntersection(LiveInterval cur, int reg)
+        /// <summary>The first position at or after <paramref name="pos"/> (default: the interval's start) where a fixed reservation of <paramref name="reg"/> (not its own) overlaps the interval.</summary>
+        int FixedIntersection(LiveInterval cur, int reg, int pos = -1)
         {
+            if (pos < cur.Start) pos = cur.Start;
             int best = int.MaxValue;
             foreach (var (from, to, owner) in _fixed[reg] ?? s_noFixed)
             {
-                if (owner == cur.VReg.Index || to <= cur.Start) continue;
+                if (owner == cur.VReg.Index || to <= pos) continue;
                 if (from >= best) break;
-                int n = cur.NextIntersection(from, to, cur.Start);
+                int n = cur.NextIntersection(from, to, pos);
                 if (n < best) best = n;
             }
             return best;
@@ -332,6 +370,13 @@ public static class LinearScan
             }
             int split = SplitPosition(cur, freeUntil[reg]);
             if (split <= cur.Start) return false;
+            // A value live through a loop and not needed in a register in it before the split leaves the register
+            // where the loop starts (one move on the way in) rather than inside it (moves on its back edge too).
+            int hoisted = HoistSplit(cur, split);
+            if (hoisted == split && freeUntil[reg] == FixedIntersection(cur, reg))
+                foreach (var r in regs)
+                    if (freeUntil[r.Index] == freeUntil[reg] && SplitAroundReservation(cur, r.Index, freeUntil[reg], split)) return true;
+            split = hoisted;
             // A register for a stretch with no register use would only carry the value to a move (a call's
             // clobber, typically, inside a loop): keep it in its slot until it is needed instead.
             int firstRegUse = cur.NextRegUse(cur.Start);
@@ -355,6 +400,74 @@ public static class LinearScan
             cur.Reg = reg;
             Enqueue(cur.SplitAt(split));
             return true;
+        }
+
+        /// <summary>
+        /// Keeps <paramref name="reg"/> for <paramref name="cur"/> on both sides of a short fixed reservation of it
+        /// (a call's clobbers, typically) that starts at <paramref name="conflict"/>: the value is stored before the
+        /// instruction holding the reservation (<paramref name="split"/>) and reloaded into the same register right
+        /// after it. Only inside a loop, for a value the loop needs again in a register (used later in the loop, or
+        /// used earlier and live across its back edge): the reservation then costs a store and a load on the path
+        /// through it (a cold call, say) and nothing on the others, where splitting at the reservation and
+        /// allocating the rest afresh would put the value elsewhere for the rest of the loop, with moves on the back
+        /// edge and on every path that joins it. Returns false (nothing changed) when the register is not free
+        /// from the reload to the interval's end, or the value needs a register across the reservation.
+        /// </summary>
+        bool SplitAroundReservation(LiveInterval cur, int reg, int conflict, int split)
+        {
+            int loop = _loops2.Innermost[_blockOfInst[Pos.InstOf(conflict)]];
+            if (loop < 0) return false;
+            // The end of the reservation (consecutive fixed ranges of other owners merge).
+            int end = conflict;
+            foreach (var (from, to, owner) in _fixed[reg] ?? s_noFixed)
+            {
+                if (owner == cur.VReg.Index || to <= conflict) continue;
+                if (from > end) break;
+                if (to > end) end = to;
+            }
+            int reload = Pos.Before(Pos.InstOf(end - 1) + 1);
+            if (reload >= cur.End || cur.NextRegUse(split) < reload) return false;
+            if (!NeededLaterInLoop(cur, loop, split, reload)) return false;
+            // Free from the reload to the end: no fixed reservation and no other interval in the register.
+            if (FixedIntersection(cur, reg, reload) != int.MaxValue) return false;
+            foreach (var it in _active)
+                if (it.Reg == reg && it.Class == cur.Class && cur.NextIntersection(it.Ranges, reload) != int.MaxValue) return false;
+            foreach (var it in _inactive)
+                if (it.Reg == reg && it.Class == cur.Class && cur.NextIntersection(it.Ranges, reload) != int.MaxValue) return false;
+            var across = cur.SplitAt(split);
+            var rest = across.SplitAt(reload);
+            cur.Reg = reg;
+            across.Spilled = true;
+            _all.Add(across);
+            rest.Reg = reg;
+            rest.IsReload = true;
+            _all.Add(rest);
+            _inactive.Add(rest);
+            return true;
+        }
+
+        /// <summary>
+        /// Whether the loop needs the value in a register after a point inside it: a register use after
+        /// <paramref name="from"/> in a block of the loop, or a register use in the loop before
+        /// <paramref name="before"/> while the value is live where the loop's back edges leave.
+        /// </summary>
+        bool NeededLaterInLoop(LiveInterval cur, int loop, int before, int from)
+        {
+            foreach (var u in cur.Uses)
+            {
+                if (!u.RequiresReg || !_loops2.Contains(loop, _blockOfInst[Pos.InstOf(u.Pos)])) continue;
+                if (u.Pos >= from) return true;
+                if (u.Pos < before && LiveAtBackEdge(cur, loop)) return true;
+            }
+            return false;
+        }
+
+        bool LiveAtBackEdge(LiveInterval cur, int loop)
+        {
+            int header = _loops2.Header[loop];
+            foreach (int p in code.Predecessors(header))
+                if (_loops2.Contains(loop, p) && cur.Covers(Pos.Early(code.InstRange(p).End - 1))) return true;
+            return false;
         }
 
         /// <summary>Where to split an interval that must leave its place by <paramref name="limit"/>: before the instruction holding it.</summary>
@@ -543,11 +656,18 @@ public static class LinearScan
                 (_pieces[it.VReg.Index] ??= new()).Add(it);
             }
             foreach (var list in _pieces) list?.Sort((a, b) => a.Start.CompareTo(b.Start));
+            _storeAtDef = new bool[code.VRegCount];
+            for (int v = 0; v < _pieces.Length; v++) _storeAtDef[v] = StoresAtDefinition(v);
             var slots = AssignSpillSlots();
 
             var operands = new Allocation[code.OperandCount];
             var moves = new SortedDictionary<int, MoveGroups>();
             MoveGroups At(int order) => moves.TryGetValue(order, out var g) ? g : moves[order] = new MoveGroups();
+
+            // Stores at definitions (the only stores of those vregs).
+            for (int v = 0; v < _pieces.Length; v++)
+                if (_storeAtDef[v])
+                    At(ProgPoint.AfterInst(_defInst[v]).Order).DefStore.Add((Location(_pieces[v]![0], slots), Allocation.InStack(new SpillSlot(_slotOf[v]))));
 
             // Moves where a vreg's piece ends and the next begins inside a block.
             var blockStart = _blockStarts;
@@ -571,7 +691,7 @@ public static class LinearScan
                     // (and only on the path through the reload: in the same block as the split)
                     bool slotValid = a.IsReload && !blockStart.Contains(a.Start) && b.Spilled
                         && _blockOfInst[Pos.InstOf(a.Start)] == _blockOfInst[Pos.InstOf(b.Start)];
-                    if (from != to && !slotValid) At(ProgPoint.Before(Pos.InstOf(b.Start)).Order).Split.Add((from, to));
+                    if (from != to && !slotValid && !(to.Kind == AllocationKind.Stack && _storeAtDef[a.VReg.Index])) At(ProgPoint.Before(Pos.InstOf(b.Start)).Order).Split.Add((from, to));
                 }
             }
 
@@ -640,11 +760,14 @@ public static class LinearScan
                     if (code.Successors(p).Length == 1) group = At(ProgPoint.Before(term).Order).Outgoing;
                     else if (code.Predecessors(s).Length == 1) group = At(ProgPoint.Before(code.InstRange(s).Start).Order).Incoming;
                     else throw new InvalidOperationException($"critical edge {p} -> {s}: split it before register allocation");
-                    foreach (int v in Members(_liveIn[s]))
+                    var liveIn = LiveIn(s);
+                    for (int w = 0; w < _words; w++)
+                    for (ulong bits = liveIn[w]; bits != 0; bits &= bits - 1)
                     {
+                        int v = w * 64 + BitOperations.TrailingZeroCount(bits);
                         var from = LocationAt(new VReg(v), pPos, slots);
                         var to = LocationAt(new VReg(v), sStart, slots);
-                        if (from != to) group.Add((from, to));
+                        if (from != to && !(to.Kind == AllocationKind.Stack && _storeAtDef[v])) group.Add((from, to));
                     }
                     var args = code.BranchArgs(p);
                     for (int k = 0; k < ps.Length && k < args.Length; k++)
@@ -660,15 +783,53 @@ public static class LinearScan
             foreach (var (order, groups) in moves)
             {
                 var at = new ProgPoint(order >> 1, (order & 1) != 0);
-                foreach (var group in new[] { groups.Incoming, groups.Split, groups.Outgoing, groups.Fixup })
-                    Sequentialize(group, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Incoming, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Split, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Outgoing, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.Fixup, at, edits, ref scratch, ref slots);
+                Sequentialize(groups.DefStore, at, edits, ref scratch, ref slots);
             }
             return new RegAllocOutput(operands, paramLocs, edits, slots);
         }
 
+        /// <summary>Per vreg: the instruction defining it, or -1 (block parameters).</summary>
+        readonly int[] _defInst = Enumerable.Repeat(-1, code.VRegCount).ToArray();
+        /// <summary>Per vreg: stored into its slot once, right after its definition, and never again (see <see cref="StoresAtDefinition"/>).</summary>
+        bool[] _storeAtDef = [];
+
+        /// <summary>
+        /// Spill at the definition: a value whose stores into its slot (at the starts of its spilled pieces) cost
+        /// more, weighted by 10^loop depth, than one store where it is defined is stored there instead (SSA: the
+        /// slot then holds it for good), and every other store into its slot goes; typically a value defined
+        /// before a loop and spilled inside it. Only for a value defined in a register (one defined in its slot
+        /// needs no store) by an instruction that does not end its block.
+        /// </summary>
+        bool StoresAtDefinition(int v)
+        {
+            int i = _defInst[v];
+            if (i < 0 || _pieces[v] is not { } list) return false;
+            var first = list[0];
+            if (first.Reg < 0 || !first.Covers(Pos.After(i))) return false;
+            int block = _blockOfInst[i];
+            if (i == code.InstRange(block).End - 1) return false;
+            double atDef = Weight(block), stores = 0;
+            for (int k = 1; k < list.Count; k++)
+            {
+                var p = list[k];
+                if (!p.Spilled || list[k - 1].Spilled) continue;
+                if (_blockOf.TryGetValue(p.Start, out int b))
+                    foreach (int pred in code.Predecessors(b)) stores += Weight(pred);
+                else stores += Weight(_blockOfInst[Pos.InstOf(p.Start)]);
+            }
+            return stores > atDef;
+        }
+
+        /// <summary>How often a block runs, estimated: 10^loop depth.</summary>
+        double Weight(int block) => Math.Pow(10, Math.Min(_loops2.Depth[block], 6));
+
         sealed class MoveGroups
         {
-            public readonly List<(Allocation From, Allocation To)> Incoming = new(), Split = new(), Outgoing = new(), Fixup = new();
+            public readonly List<(Allocation From, Allocation To)> Incoming = new(), Split = new(), Outgoing = new(), Fixup = new(), DefStore = new();
         }
 
         int[] _slotOf = [];
@@ -705,6 +866,7 @@ public static class LinearScan
                         to = Math.Max(to, write + 1);
                     }
                 }
+                if (_storeAtDef[v]) from = Pos.Before(_defInst[v]);
                 if (from != int.MaxValue) spans.Add((from, Math.Max(to, list[^1].End), v));
             }
             spans.Sort();
@@ -735,11 +897,24 @@ public static class LinearScan
         /// <summary>Emits a parallel move as ordinary moves: a move runs once no other pending move still reads its destination; cycles go through a scratch slot.</summary>
         static void Sequentialize(List<(Allocation From, Allocation To)> group, ProgPoint at, List<Edit> edits, ref int scratch, ref int slots)
         {
-            var pending = new List<(Allocation From, Allocation To)>();
+            if (group.Count == 0) return;
+            if (group.Count == 1)
+            {
+                if (group[0].From != group[0].To) edits.Add(new Edit(at, group[0].From, group[0].To));
+                return;
+            }
+            var pending = t_pending ??= new();
+            pending.Clear();
             foreach (var m in group) if (m.From != m.To && !pending.Contains(m)) pending.Add(m);
             while (pending.Count > 0)
             {
-                int ready = pending.FindIndex(m => !pending.Exists(o => o.From == m.To));
+                int ready = -1;
+                for (int k = 0; k < pending.Count && ready < 0; k++)
+                {
+                    ready = k;
+                    foreach (var o in pending)
+                        if (o.From == pending[k].To) { ready = -1; break; }
+                }
                 if (ready >= 0)
                 {
                     edits.Add(new Edit(at, pending[ready].From, pending[ready].To));

@@ -129,4 +129,95 @@ public class LinearScanTests
         var e = Assert.Throws<InvalidOperationException>(() => LinearScan.Allocate(code, Tight));
         Assert.Contains("critical edge", e.Message);
     }
+
+    /// <summary>Only caller-saved registers: every value live across a call must leave its register there.</summary>
+    static readonly MachineEnv CallerSavedOnly = new([I(0), I(1), I(2), I(6), I(7)], [F(0), F(1)], PRegSet.Empty);
+
+    /// <summary>The moves the allocation inserts in the given blocks.</summary>
+    static List<Edit> EditsIn<T>(VCode<T> code, RegAllocOutput result, params int[] blocks) where T : struct =>
+        result.Edits.Where(e => blocks.Any(b => code.InstRange(b).Start <= e.At.Inst && e.At.Inst < code.InstRange(b).End)).ToList();
+
+    /// <summary>
+    /// A loop whose cold path calls out: the values the loop uses keep their registers on the hot path and across
+    /// the back edge; only the path through the call stores and reloads them.
+    /// </summary>
+    [Fact]
+    public void ACallOnAColdPathOfALoopCostsNothingOnTheHotPath()
+    {
+        // block0: %0, %1 = args; jump block1(%0)
+        // block1(%2): %3 = op %2, %1; brif %3 -> block2 | block3
+        // block2 (hot): jump block4              block3 (cold): %4 = call; jump block4
+        // block4: %5 = op %2; brif %5 -> block5 | block6
+        // block5: jump block1(%5)                block6: ret %1
+        var code = new VCode<Toy>(7);
+        var v = Enumerable.Range(0, 6).Select(_ => code.NewVReg(RegClass.Int)).ToArray();
+        code.StartBlock(0);
+        code.Push(new Toy("args"), [Operand.FixedDef(v[0], I(7)), Operand.FixedDef(v[1], I(6))]);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([1], [v[0]]);
+        code.StartBlock(1, [v[2]]);
+        code.Push(new Toy("op"), [Operand.Use(v[2]), Operand.Use(v[1]), Operand.Def(v[3])]);
+        code.Push(new Toy("brif"), [Operand.Use(v[3])]);
+        code.EndBlock([2, 3]);
+        code.StartBlock(2);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([4]);
+        code.StartBlock(3);
+        code.Push(new Toy("call"), [Operand.FixedDef(v[4], I(0))], RandomVCode.CallClobbers);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([4]);
+        code.StartBlock(4);
+        code.Push(new Toy("op"), [Operand.Use(v[2]), Operand.Def(v[5])]);
+        code.Push(new Toy("brif"), [Operand.Use(v[5])]);
+        code.EndBlock([5, 6]);
+        code.StartBlock(5);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([1], [v[5]]);
+        code.StartBlock(6);
+        code.Push(new Toy("ret"), [Operand.FixedUse(v[1], I(0))]);
+        code.EndBlock([]);
+        var result = LinearScan.Allocate(code, CallerSavedOnly);
+        Assert.Empty(Checker.Check(code, result));
+        Assert.Empty(EditsIn(code, result, 1, 2, 4, 5));
+        // The cold path reloads the two values live across the call; it stores only the one defined in the loop.
+        var cold = EditsIn(code, result, 3);
+        Assert.Equal(2, cold.Count(e => e.From.Kind == AllocationKind.Stack && e.To.Kind == AllocationKind.Reg));
+        Assert.Equal(1, cold.Count(e => e.To.Kind == AllocationKind.Stack));
+        // The value defined before the loop is stored once, where it is defined.
+        Assert.Single(EditsIn(code, result, 0), e => e.To.Kind == AllocationKind.Stack && e.At == ProgPoint.AfterInst(0));
+    }
+
+    /// <summary>
+    /// A value live through a loop that calls out on every iteration, not used in the loop: stored once before the
+    /// loop (or kept in its slot), never stored and reloaded on each iteration.
+    /// </summary>
+    [Fact]
+    public void AValueUnusedInALoopLeavesItsRegisterBeforeTheLoop()
+    {
+        // block0: %0, %1 = args; %6 = op %1; jump block1(%0)
+        // block1(%2): %7 = op %2; %3 = call %7; %4 = op %3; brif %4 -> block2 | block3
+        // block2: jump block1(%4)               block3: ret %1
+        var code = new VCode<Toy>(4);
+        var v = Enumerable.Range(0, 8).Select(_ => code.NewVReg(RegClass.Int)).ToArray();
+        code.StartBlock(0);
+        code.Push(new Toy("args"), [Operand.FixedDef(v[0], I(7)), Operand.FixedDef(v[1], I(6))]);
+        code.Push(new Toy("op"), [Operand.Use(v[1]), Operand.Def(v[6])]);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([1], [v[0]]);
+        code.StartBlock(1, [v[2]]);
+        code.Push(new Toy("op"), [Operand.Use(v[2]), Operand.Def(v[7])]);
+        code.Push(new Toy("call"), [Operand.FixedUse(v[7], I(7)), Operand.FixedDef(v[3], I(0))], RandomVCode.CallClobbers);
+        code.Push(new Toy("op"), [Operand.Use(v[3]), Operand.Def(v[4])]);
+        code.Push(new Toy("brif"), [Operand.Use(v[4])]);
+        code.EndBlock([2, 3]);
+        code.StartBlock(2);
+        code.Push(new Toy("jump"), []);
+        code.EndBlock([1], [v[4]]);
+        code.StartBlock(3);
+        code.Push(new Toy("ret"), [Operand.FixedUse(v[1], I(0))]);
+        code.EndBlock([]);
+        var result = LinearScan.Allocate(code, CallerSavedOnly);
+        Assert.Empty(Checker.Check(code, result));
+        Assert.DoesNotContain(EditsIn(code, result, 1, 2), e => e.From.Kind == AllocationKind.Stack || e.To.Kind == AllocationKind.Stack);
+    }
 }
