@@ -27,6 +27,22 @@ public sealed partial class Emitter
         }
     }
 
+    void EmitSseBinaryMem(in MInst mi)
+    {
+        // [a, dst = a, mem...]
+        bool s = mi.Size == 4;
+        var m = MemOf(mi);
+        MarkMemory(mi);
+        var op = (SseBin)mi.Aux switch
+        {
+            SseBin.Add => s ? SseOp.Addss : SseOp.Addsd,
+            SseBin.Sub => s ? SseOp.Subss : SseOp.Subsd,
+            SseBin.Mul => s ? SseOp.Mulss : SseOp.Mulsd,
+            _ => s ? SseOp.Divss : SseOp.Divsd,
+        };
+        _masm.Sse(op, X(1), m);
+    }
+
     void EmitSseUnary(in MInst mi)
     {
         var t = FloatTypeOf(mi.Size);

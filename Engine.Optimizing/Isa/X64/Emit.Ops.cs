@@ -40,6 +40,14 @@ public sealed partial class Emitter
                 else _masm.Alu((AluOp)mi.Aux, w, G(2), G(1));
                 break;
             case X64Op.AluRI: _masm.Alu((AluOp)mi.Aux, w, G(1), (int)mi.Imm); break;
+            case X64Op.AluRM:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                if (mi.Aux == 8) _masm.Imul(w, G(1), m);
+                else _masm.Alu((AluOp)mi.Aux, w, G(1), m);
+                break;
+            }
             case X64Op.ImulRRI: _masm.Imul(w, G(0), G(1), (int)mi.Imm); break;
             case X64Op.Lea: _masm.Lea(mi.Size == 4 ? Width.W32 : Width.W64, G(0), MemOf(mi)); break;
             case X64Op.Unary:
@@ -76,6 +84,7 @@ public sealed partial class Emitter
                 break;
             }
             case X64Op.SseRR: EmitSseBinary(mi); break;
+            case X64Op.SseRM: EmitSseBinaryMem(mi); break;
             case X64Op.SseUnary: EmitSseUnary(mi); break;
             case X64Op.Convert: EmitConvert(mi); break;
             case X64Op.Jump:
@@ -112,6 +121,20 @@ public sealed partial class Emitter
             case CmpKind.Imm: _masm.Cmp(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Reg: _masm.Cmp(w, G(0), G(1)); return 2;
             case CmpKind.Float: _masm.Sse(mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd, X(0), X(1)); return 2;
+            case CmpKind.RegMem:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                _masm.Cmp(w, G(0), m);
+                return 1 + MemRegCount(mi);
+            }
+            case CmpKind.MemImm:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                _masm.Cmp(w, m, (int)mi.Imm);
+                return MemRegCount(mi);
+            }
             default: throw new InvalidOperationException("no condition");
         }
     }

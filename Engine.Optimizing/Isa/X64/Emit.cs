@@ -267,6 +267,9 @@ public sealed partial class Emitter
         return Mem.At(@base, index, 1 << mi.MemScaleLog2, mi.Disp);
     }
 
+    /// <summary>How many allocated registers the memory operand uses (r14 and absent parts are none).</summary>
+    static int MemRegCount(in MInst mi) => (mi.MemBase < MInst.Vmctx ? 1 : 0) + (mi.MemIndex < MInst.Vmctx ? 1 : 0);
+
     /// <summary>Records a guard-page trap site at the next instruction when it touches linear memory.</summary>
     void MarkMemory(in MInst mi)
     {

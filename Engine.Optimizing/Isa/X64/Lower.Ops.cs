@@ -156,6 +156,7 @@ public sealed partial class Lower
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
         if (commutative && (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b))) (a, b) = (b, a);
+        if (commutative && !IsConst(b, out _) && !CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -166,6 +167,7 @@ public sealed partial class Lower
             Push(mi, [Operand.Use(ra), Operand.ReuseDef(dst, 0)]);
             return;
         }
+        if (TryAluMem((byte)alu, SizeOf(t), a, b, dst)) return;
         var m = M(X64Op.AluRR, SizeOf(t));
         m.Aux = (byte)alu;
         var x = Reg(a);
@@ -204,6 +206,8 @@ public sealed partial class Lower
             Push(l, [Operand.Def(dst), Operand.Use(Reg(a))]);
             return;
         }
+        if (!CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
+        if (TryAluMem((byte)AluOp.Add, size, a, b, dst)) return;
         var m = M(X64Op.Lea, size);
         m.MemBase = 1;
         m.MemIndex = 2;
@@ -228,6 +232,21 @@ public sealed partial class Lower
         return true;
     }
 
+    /// <summary><c>op a, [mem]</c> when <paramref name="b"/> is a load that folds (Aux as AluRR: an AluOp, or 8 for imul).</summary>
+    bool TryAluMem(byte aux, int size, Value a, Value b, VReg dst)
+    {
+        if (!CanFoldLoad(b)) return false;
+        var m = M(X64Op.AluRM, size);
+        m.Aux = aux;
+        var x = Reg(a);
+        _ops.Clear();
+        _ops.Add(Operand.Use(x));
+        _ops.Add(Operand.ReuseDef(dst, 0));
+        TryFoldLoad(ref m, b);
+        Push(m);
+        return true;
+    }
+
     /// <summary>
     /// For a commutative two-address op: whether to make the second operand the one the result overwrites. A block
     /// parameter (a loop's accumulator) is preferred: the result then takes its register and the back edge needs no move.
@@ -240,6 +259,7 @@ public sealed partial class Lower
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
         if (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b)) (a, b) = (b, a);
+        if (!IsConst(b, out _) && !CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -248,6 +268,7 @@ public sealed partial class Lower
             Push(mi, [Operand.Def(dst), Operand.Use(Reg(a))]);
             return;
         }
+        if (TryAluMem(8, SizeOf(t), a, b, dst)) return;
         var m = M(X64Op.AluRR, SizeOf(t));
         m.Aux = 8;
         var x = Reg(a);
@@ -355,12 +376,12 @@ public sealed partial class Lower
     /// to <see cref="_ops"/>: a single-use icmp (or fcmp, when <paramref name="allowFloatExtra"/> or its condition
     /// is one flag test) in this block is fused, else <c>test c, c</c>.
     /// </summary>
-    void AddCondition(ref MInst mi, Value cond, bool allowFloatExtra)
+    void AddCondition(ref MInst mi, Value cond, bool allowFloatExtra, bool intoTrap = false)
     {
         var def = _f.DefiningInst(cond);
         if (def.IsValid && _f.OpOf(def) == Op.Icmp && TryAbsorb(cond, Op.Icmp, out _))
         {
-            AddIcmp(ref mi, def);
+            AddIcmp(ref mi, def, intoTrap);
             return;
         }
         if (def.IsValid && _f.OpOf(def) == Op.Fcmp && (allowFloatExtra || CondOf((FloatCC)_f[def].Code).Extra == FloatExtra.None)
@@ -371,6 +392,12 @@ public sealed partial class Lower
         }
         mi.Cond = Cond.NotEqual;
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(cond));
+        if (TryFoldLoad(ref mi, cond, intoTrap))
+        {
+            mi.Cmp = CmpKind.MemImm;
+            mi.Imm = 0;
+            return;
+        }
         AddTest(ref mi, cond, count: true);
     }
 
@@ -395,12 +422,22 @@ public sealed partial class Lower
         _ops.Add(Operand.Use(Reg(v)));
     }
 
-    void AddIcmp(ref MInst mi, Inst cmp)
+    /// <summary>
+    /// Adds the compare prefix of <paramref name="cmp"/>. A compare lowered exactly once (a single use) may fold a load
+    /// operand (<c>cmp r, [m]</c>, <c>cmp [m], imm</c>); <paramref name="intoTrap"/>: the user is a conditional trap.
+    /// </summary>
+    void AddIcmp(ref MInst mi, Inst cmp, bool intoTrap = false)
     {
         var cc = (IntCC)_f[cmp].Code;
         Value a = _f.Arg(cmp, 0), b = _f.Arg(cmp, 1);
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(a));
         if (IsConst(a, out _) && !IsConst(b, out _))
+        {
+            (a, b) = (b, a);
+            cc = cc.Swapped();
+        }
+        bool fold = _uses[_f.Result(cmp).Index] == 1;
+        if (fold && !IsConst(b, out _) && !CanFoldLoad(b, intoTrap) && CanFoldLoad(a, intoTrap))
         {
             (a, b) = (b, a);
             cc = cc.Swapped();
@@ -411,14 +448,32 @@ public sealed partial class Lower
         if (IsConst(b, out long c) && c == 0 && cc is IntCC.Eq or IntCC.Ne)
         {
             if (count) _absorbed[_f.Resolve(b).Index]++;
+            if (fold && TryFoldLoad(ref mi, a, intoTrap))
+            {
+                mi.Cmp = CmpKind.MemImm;
+                mi.Imm = 0;
+                return;
+            }
             AddTest(ref mi, a, count);
             return;
         }
         if (TryImm32(b, out int imm, count))
         {
-            mi.Cmp = CmpKind.Imm;
             mi.Imm = imm;
+            if (fold && TryFoldLoad(ref mi, a, intoTrap))
+            {
+                mi.Cmp = CmpKind.MemImm;
+                return;
+            }
+            mi.Cmp = CmpKind.Imm;
             _ops.Add(Operand.Use(Reg(a)));
+            return;
+        }
+        if (fold && CanFoldLoad(b, intoTrap))
+        {
+            mi.Cmp = CmpKind.RegMem;
+            _ops.Add(Operand.Use(Reg(a)));
+            TryFoldLoad(ref mi, b, intoTrap);
             return;
         }
         mi.Cmp = CmpKind.Reg;
@@ -473,7 +528,7 @@ public sealed partial class Lower
         var mi = M(X64Op.TrapIf, 8);
         mi.Aux = _f[i].Code;
         _ops.Clear();
-        AddCondition(ref mi, _f.Arg(i, 0), allowFloatExtra: false);
+        AddCondition(ref mi, _f.Arg(i, 0), allowFloatExtra: false, intoTrap: true);
         if (!whenNonZero) mi.Cond = mi.Cond.Invert();
         if (mi.Cmp == CmpKind.Float)
         {
@@ -521,6 +576,19 @@ public sealed partial class Lower
         mi.Aux = (byte)bin;
         Value x = _f.Arg(i, 0), y = _f.Arg(i, 1);
         if (bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
+        if (bin is SseBin.Add or SseBin.Mul && !CanFoldLoad(y) && CanFoldLoad(x)) (x, y) = (y, x);
+        if (bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div && CanFoldLoad(y))
+        {
+            var rm = M(X64Op.SseRM, SizeOf(t));
+            rm.Aux = (byte)bin;
+            var ra = Reg(x);
+            _ops.Clear();
+            _ops.Add(Operand.Use(ra));
+            _ops.Add(Operand.ReuseDef(VOf(_f.Result(i)), 0));
+            TryFoldLoad(ref rm, y);
+            Push(rm);
+            return;
+        }
         var a = Reg(x);
         var b = Reg(y);
         Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(VOf(_f.Result(i)), 0)]);
@@ -579,6 +647,7 @@ public sealed partial class Lower
             mi.MemBase = MInst.Vmctx;
             return;
         }
+        if (IsDefinedBy(addr, Op.Iadd) && TryShareAddress(ref mi, addr)) return;
         if (TryAbsorb(addr, Op.Iadd, out var add2))
         {
             Value x = _f.Arg(add2, 0), y = _f.Arg(add2, 1);

@@ -27,6 +27,8 @@ public enum X64Op : byte
     AluRR,
     /// <summary><c>op a, imm</c>, Aux as <see cref="AluRR"/>. [use a, reuse-def 0]</summary>
     AluRI,
+    /// <summary><c>op a, [mem]</c> (a folded load), Aux as <see cref="AluRR"/>. [use a, reuse-def 0, mem...]</summary>
+    AluRM,
     /// <summary><c>imul dst, src, imm</c>. [def dst, use src]</summary>
     ImulRRI,
     /// <summary><c>lea dst, [mem]</c> at Size. [def dst, mem operands...]</summary>
@@ -59,6 +61,8 @@ public enum X64Op : byte
 
     /// <summary>SSE binary op, Aux = SseBin. [use a, use b, reuse-def 0]</summary>
     SseRR,
+    /// <summary>SSE binary op with a folded load, Aux = SseBin (add, sub, mul, div). [use a, reuse-def 0, mem...]</summary>
+    SseRM,
     /// <summary>SSE unary op, Aux = SseUn. [def dst, use src] or, for neg/abs, [use a, reuse-def 0]</summary>
     SseUnary,
     /// <summary>Conversions, Aux = ConvKind. [def dst, use src, (early-def temp)]</summary>
@@ -99,6 +103,10 @@ public enum CmpKind : byte
     Float,
     /// <summary><c>test a, Imm</c> (a <c>band</c> with a constant, compared with zero). [use a]</summary>
     TestImm,
+    /// <summary><c>cmp a, [mem]</c> (a folded load; the instruction's memory operand). [use a, mem...]</summary>
+    RegMem,
+    /// <summary><c>cmp [mem], Imm</c> (a folded load). [mem...]</summary>
+    MemImm,
 }
 
 /// <summary>Float equality needs two flags: ZF and not PF (Eq), or ZF clear or PF (Ne).</summary>

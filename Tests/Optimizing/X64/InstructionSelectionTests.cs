@@ -1,0 +1,252 @@
+using Hoist.Compiler;
+using Hoist.Runtime;
+using Hoist.Vm;
+using Hoist.Wasm;
+using Iced.Intel;
+
+namespace Hoist.Tests.Optimizing.X64;
+
+/// <summary>
+/// Instruction selection of the optimizing tier's x86-64 back end, one pattern per test: the machine code shows the
+/// selected form (each assertion fails without the lowering rule it is about), and where the rule moves or folds a
+/// memory access the code runs on both tiers, with guard pages (the access is its own trap site) and with explicit
+/// checks, with results and traps compared.
+/// </summary>
+public class InstructionSelectionTests
+{
+    const ulong Guard = 2UL << 30;
+    static readonly Engine s_baseline = new(new Config { Strategy = Strategy.Baseline, GuardPages = false });
+    static readonly Engine s_optimizing = new(new Config { Strategy = Strategy.Optimizing, GuardPages = false });
+    static readonly Engine s_baselineGuarded = new(new Config { Strategy = Strategy.Baseline, GuardPages = true, MemoryGuardSize = Guard });
+    static readonly Engine s_optimizingGuarded = new(new Config { Strategy = Strategy.Optimizing, GuardPages = true, MemoryGuardSize = Guard });
+
+    // ---- Helpers.
+
+    /// <summary>The optimizing tier's code for function <paramref name="func"/> (defined-function index), one instruction a line (Intel syntax).</summary>
+    internal static string[] Disasm(string wat, bool guarded, int func = 0) => Decode(Compile(wat, guarded).Functions[func]);
+
+    internal static CompiledModule Compile(string wat, bool guarded)
+    {
+        var module = Hoist.Wasm.Text.WatParser.ParseModule(wat);
+        var ctx = Hoist.Wasm.Validation.ModuleValidator.ValidateModule(module);
+        var input = new CompileInput(ctx, new VmOffsets(module)) { Parallel = false, MemoryGuardBytes = guarded ? [Guard] : null };
+        return new Hoist.Optimizing.OptimizingCompiler().Compile(input);
+    }
+
+    internal static string[] Decode(Hoist.Isa.MachineCode code)
+    {
+        var bytes = code.Bytes[..code.InstructionsSize].ToArray();
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(bytes));
+        var formatter = new IntelFormatter();
+        formatter.Options.FirstOperandCharIndex = 0;
+        formatter.Options.SpaceAfterOperandSeparator = false;
+        formatter.Options.MemorySizeOptions = MemorySizeOptions.Always;
+        var output = new StringOutput();
+        var lines = new List<string>();
+        while (decoder.IP < (ulong)bytes.Length)
+        {
+            decoder.Decode(out var ins);
+            formatter.Format(ins, output);
+            lines.Add(output.ToStringAndReset());
+        }
+        return [.. lines];
+    }
+
+    /// <summary>The instruction at each MemoryOutOfBounds trap site that is a memory access (not an explicit check's stub).</summary>
+    internal static string[] MemoryTrapSiteInstructions(Hoist.Isa.MachineCode code)
+    {
+        var result = new List<string>();
+        foreach (var site in code.TrapSites)
+        {
+            if (site.Code != TrapCode.MemoryOutOfBounds) continue;
+            var ins = Decoder.Create(64, new ByteArrayCodeReader(code.Bytes[site.Offset..code.InstructionsSize].ToArray())).Decode();
+            if (ins.Op0Kind == OpKind.Memory || ins.Op1Kind == OpKind.Memory) result.Add(ins.Mnemonic.ToString().ToLowerInvariant());
+        }
+        return [.. result];
+    }
+
+    static bool Has(string[] code, string pattern) => code.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, pattern));
+
+    static void AssertHas(string[] code, string pattern) =>
+        Assert.True(Has(code, pattern), $"expected an instruction matching /{pattern}/ in:\n{string.Join('\n', code)}");
+
+    static void AssertHasNot(string[] code, string pattern) =>
+        Assert.False(Has(code, pattern), $"expected no instruction matching /{pattern}/ in:\n{string.Join('\n', code)}");
+
+    /// <summary>Runs <paramref name="export"/> on both tiers (with and without guard pages): the same results or the same trap; returns the optimizing tier's outcome.</summary>
+    static Outcome RunEverywhere(string wat, string export, params Value[] args)
+    {
+        Outcome? first = null;
+        foreach (var engine in new[] { s_baseline, s_optimizing, s_baselineGuarded, s_optimizingGuarded })
+        {
+            var o = Run(engine, wat, export, args);
+            if (first is null) first = o;
+            else Assert.Equal(first, o);
+        }
+        return first!;
+    }
+
+    internal sealed record Outcome(string Results, TrapCode Trap, string Memory);
+
+    static Outcome Run(Engine engine, string wat, string export, Value[] args)
+    {
+        using var store = new Store(engine);
+        var instance = new Linker(engine).Instantiate(store, Module.FromText(engine, wat));
+        string results = "";
+        var trap = TrapCode.None;
+        try { results = string.Join(",", instance.GetFunc(export).Invoke(args)); }
+        catch (TrapException e) { trap = e.Code; }
+        string memory = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(instance.GetMemory("mem").Span));
+        return new Outcome(results, trap, memory);
+    }
+
+    // ---- Loads folded into their user.
+
+    const string IntFolds = """
+        (module
+          (memory (export "mem") 1)
+          (func (export "add") (param $p i32) (param $x i32) (result i32) (i32.add (local.get $x) (i32.load (local.get $p))))
+          (func (export "sub") (param $p i32) (param $x i32) (result i32) (i32.sub (local.get $x) (i32.load offset=4 (local.get $p))))
+          (func (export "xor64") (param $p i32) (param $x i64) (result i64) (i64.xor (i64.load (local.get $p)) (local.get $x)))
+          (func (export "mul") (param $p i32) (param $x i32) (result i32) (i32.mul (local.get $x) (i32.load (local.get $p))))
+          (func (export "lt") (param $p i32) (param $x i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get $x) (i32.load (local.get $p))) (then (i32.const 10)) (else (i32.const 20))))
+          (func (export "eqz") (param $p i32) (result i32)
+            (if (result i32) (i32.eqz (i32.load (local.get $p))) (then (i32.const 1)) (else (i32.const 2))))
+          (data (i32.const 0) "\05\00\00\00\fb\ff\ff\ff\07\00\00\00\00\00\00\00"))
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void IntegerOpsTakeALoadAsMemoryOperand(bool guarded)
+    {
+        var m = Compile(IntFolds, guarded);
+        AssertHas(Decode(m.Functions[0]), @"^add e\w+,dword ptr \[");
+        AssertHas(Decode(m.Functions[1]), @"^sub e\w+,dword ptr \[.*\+4\]");
+        AssertHas(Decode(m.Functions[2]), @"^xor r\w+,qword ptr \[");
+        AssertHas(Decode(m.Functions[3]), @"^imul e\w+,dword ptr \[");
+        AssertHas(Decode(m.Functions[4]), @"^cmp e\w+,dword ptr \[");
+        AssertHas(Decode(m.Functions[5]), @"^cmp dword ptr \[.*\],0");
+        foreach (var f in m.Functions) AssertHasNot(Decode(f), @"^mov e\w+,dword ptr \[r\w+\+r\w+");
+        if (guarded)
+        {
+            // The folded instruction is the access, so it is the guard-page trap site.
+            Assert.Equal(["add"], MemoryTrapSiteInstructions(m.Functions[0]));
+            Assert.Equal(["cmp"], MemoryTrapSiteInstructions(m.Functions[4]));
+        }
+    }
+
+    [Theory]
+    [InlineData("add", 0, 3, "8")]
+    [InlineData("sub", 0, 3, "8")]
+    [InlineData("mul", 8, 6, "42")]
+    [InlineData("lt", 4, -6, "10")]
+    [InlineData("lt", 4, -5, "20")]
+    [InlineData("eqz", 12, 0, "1")]
+    [InlineData("eqz", 8, 0, "2")]
+    [InlineData("add", 65534, 1, "")]
+    [InlineData("lt", 65533, 1, "")]
+    [InlineData("eqz", -1, 0, "")]
+    public void FoldedLoadsComputeAndTrapAsTheLoad(string export, int p, int x, string expected)
+    {
+        var args = export == "eqz" ? new[] { Value.I32(p) } : [Value.I32(p), Value.I32(x)];
+        var o = RunEverywhere(IntFolds, export, args);
+        if (expected == "") Assert.Equal(TrapCode.MemoryOutOfBounds, o.Trap);
+        else Assert.Equal("i32:" + expected, o.Results);
+    }
+
+    const string FloatFolds = """
+        (module
+          (memory (export "mem") 1)
+          (func (export "mul") (param $p i32) (param $x f64) (result f64) (f64.mul (local.get $x) (f64.load (local.get $p))))
+          (func (export "div") (param $p i32) (param $x f64) (result f64) (f64.div (local.get $x) (f64.load (local.get $p))))
+          (func (export "add32") (param $p i32) (param $x f32) (result f32) (f32.add (f32.load (local.get $p)) (local.get $x)))
+          (data (i32.const 0) "\00\00\00\00\00\00\10\40\00\00\80\3f"))
+        """;
+
+    [Fact]
+    public void FloatOpsTakeALoadAsMemoryOperand()
+    {
+        var m = Compile(FloatFolds, guarded: true);
+        AssertHas(Decode(m.Functions[0]), @"^mulsd xmm\d+,qword ptr \[");
+        AssertHas(Decode(m.Functions[1]), @"^divsd xmm\d+,qword ptr \[");
+        AssertHas(Decode(m.Functions[2]), @"^addss xmm\d+,dword ptr \[");
+        Assert.Equal(["mulsd"], MemoryTrapSiteInstructions(m.Functions[0]));
+        Assert.Equal("f64:12", RunEverywhere(FloatFolds, "mul", Value.I32(0), Value.F64(3)).Results);
+        Assert.Equal("f64:0.75", RunEverywhere(FloatFolds, "div", Value.I32(0), Value.F64(3)).Results);
+        Assert.Equal("f32:3.5", RunEverywhere(FloatFolds, "add32", Value.I32(8), Value.F32(2.5f)).Results);
+        Assert.Equal(TrapCode.MemoryOutOfBounds, RunEverywhere(FloatFolds, "mul", Value.I32(65530), Value.F64(3)).Trap);
+    }
+
+    /// <summary>A load whose value is used after a store to the same place reads the old value: it must not become the add's operand.</summary>
+    const string LoadThenStore = """
+        (module
+          (memory (export "mem") 1)
+          (func (export "f") (param $p i32) (param $q i32) (param $x i32) (result i32)
+            (local $v i32)
+            (local.set $v (i32.load (local.get $p)))
+            (i32.store (local.get $q) (i32.const 1000))
+            (i32.add (local.get $x) (local.get $v)))
+          (data (i32.const 0) "\05\00\00\00"))
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LoadIsNotFoldedAcrossAStore(bool guarded)
+    {
+        var code = Disasm(LoadThenStore, guarded);
+        AssertHasNot(code, @"^add e\w+,dword ptr");
+        // Same address: the old value. Faulting load: the trap comes before the store (memory unchanged).
+        Assert.Equal("i32:8", RunEverywhere(LoadThenStore, "f", Value.I32(0), Value.I32(0), Value.I32(3)).Results);
+        var trapped = RunEverywhere(LoadThenStore, "f", Value.I32(65535), Value.I32(0), Value.I32(3));
+        Assert.Equal(TrapCode.MemoryOutOfBounds, trapped.Trap);
+    }
+
+    /// <summary>
+    /// Two faulting loads then their sum: folding the first into the add would move it after the second, so an
+    /// out-of-bounds first address would report the second access; only the later load folds.
+    /// </summary>
+    [Fact]
+    public void FaultingLoadIsNotMovedPastAnotherFaultingAccess()
+    {
+        const string wat = """
+            (module
+              (memory (export "mem") 1)
+              (func (export "f") (param $p i32) (param $q i32) (result i32)
+                (local $a i32)
+                (local.set $a (i32.load (local.get $p)))
+                (i32.store (local.get $q) (i32.const 7))
+                (i32.add (local.get $a) (i32.load offset=4 (local.get $q)))))
+            """;
+        var code = Disasm(wat, guarded: true);
+        AssertHas(code, @"^add e\w+,dword ptr \[.*\+4\]");
+        AssertHas(code, @"^mov e\w+,dword ptr \[");
+        var o = RunEverywhere(wat, "f", Value.I32(70000), Value.I32(0));
+        Assert.Equal(TrapCode.MemoryOutOfBounds, o.Trap);
+        // The store did not happen: memory is as instantiated (all zero).
+        Assert.Equal(RunEverywhere(wat, "f", Value.I32(0), Value.I32(70000)).Memory, o.Memory);
+    }
+
+    // ---- Addresses shared by several accesses.
+
+    [Fact]
+    public void AnAddressUsedByALoadAndAStoreIsFoldedIntoBoth()
+    {
+        const string wat = """
+            (module
+              (memory (export "mem") 1)
+              (func (export "f") (param $p i32) (param $x f64)
+                (f64.store (local.get $p) (f64.mul (f64.load (local.get $p)) (local.get $x)))
+                (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p)) (local.get $x)))))
+            """;
+        var code = Disasm(wat, guarded: true);
+        // No 64-bit address computed into a register: each access uses [base+index(+8)].
+        AssertHasNot(code, @"^lea r\w+,\[r\w+\+r\w+\]");
+        Assert.Equal(2, code.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^movsd qword ptr \[r\w+\+r\w+(\+8)?\],xmm")));
+        var o = RunEverywhere(wat, "f", Value.I32(16), Value.F64(2));
+        Assert.Equal(TrapCode.None, o.Trap);
+        Assert.Equal(TrapCode.MemoryOutOfBounds, RunEverywhere(wat, "f", Value.I32(65530), Value.F64(2)).Trap);
+    }
+}
