@@ -20,6 +20,13 @@ namespace Hoist.Optimizing;
 /// </remarks>
 public sealed class OptimizingCompiler : ICompiler
 {
+    readonly X64Features _cpu;
+
+    public OptimizingCompiler() : this(X64Features.Host) { }
+
+    /// <summary>A compiler whose code uses only the x86-64 extensions in <paramref name="cpu"/> (tests of the fallbacks).</summary>
+    public OptimizingCompiler(X64Features cpu) => _cpu = cpu;
+
     public string Name => "optimizing";
 
     public CompiledModule Compile(CompileInput input)
@@ -34,7 +41,7 @@ public sealed class OptimizingCompiler : ICompiler
 
         if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
         {
-            var pipeline = new FunctionPipeline(env, input);
+            var pipeline = new FunctionPipeline(env, input, _cpu);
             for (int i = 0; i < code.Count; i++) functions[i] = pipeline.Compile(i);
             return new CompiledModule(Name, functions);
         }
@@ -43,7 +50,7 @@ public sealed class OptimizingCompiler : ICompiler
         Exception? failure = null;
         var gate = new object();
         Parallel.For(0, code.Count,
-            () => new FunctionPipeline(env, input),
+            () => new FunctionPipeline(env, input, _cpu),
             (i, state, pipeline) =>
             {
                 try { functions[i] = pipeline.Compile(i); }
@@ -64,11 +71,13 @@ public sealed class OptimizingCompiler : ICompiler
 }
 
 /// <summary>One thread's compiler: every stage's reusable state.</summary>
-public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input)
+public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input, X64Features cpu)
 {
+    public FunctionPipeline(ModuleEnvironment env, CompileInput input) : this(env, input, X64Features.Host) { }
+
     readonly FunctionTranslator _translator = new(env);
     readonly PassManager _passes = PassManager.CreateDefault();
-    readonly Lower _lower = new();
+    readonly Lower _lower = new(cpu);
     readonly Emitter _emitter = new(input.Offsets, input.ConsumeFuel, input.EpochInterruption);
 
     public MachineCode Compile(int definedIndex)

@@ -168,6 +168,7 @@ public sealed partial class Lower
             return;
         }
         if (TryAluMem((byte)alu, SizeOf(t), a, b, dst)) return;
+        if (alu == AluOp.And && _cpu.Bmi1 && TryAndn(t, a, b, dst)) return;
         var m = M(X64Op.AluRR, SizeOf(t));
         m.Aux = (byte)alu;
         var x = Reg(a);
@@ -232,6 +233,18 @@ public sealed partial class Lower
         return true;
     }
 
+    /// <summary>BMI1 <c>andn dst, y, x</c> for <c>band x, (bnot y)</c> (either order) with the bnot single-use in this block.</summary>
+    bool TryAndn(IrType t, Value a, Value b, VReg dst)
+    {
+        if (!IsDefinedBy(_f.Resolve(b), Op.Bnot)) (a, b) = (b, a);
+        if (!IsDefinedBy(_f.Resolve(b), Op.Bnot) || !TryAbsorb(b, Op.Bnot, out var not)) return false;
+        var mi = M(X64Op.Andn, SizeOf(t));
+        var y = Reg(_f.Arg(not, 0));
+        var x = Reg(a);
+        Push(mi, [Operand.Def(dst), Operand.Use(y), Operand.Use(x)]);
+        return true;
+    }
+
     /// <summary><c>op a, [mem]</c> when <paramref name="b"/> is a load that folds (Aux as AluRR: an AluOp, or 8 for imul).</summary>
     bool TryAluMem(byte aux, int size, Value a, Value b, VReg dst)
     {
@@ -291,10 +304,29 @@ public sealed partial class Lower
         if (IsConst(_f.Arg(i, 1), out long c))
         {
             _absorbed[_f.Resolve(_f.Arg(i, 1)).Index]++;
+            if (_cpu.Bmi2 && shift is ShiftOp.Rol or ShiftOp.Ror && (c & (size * 8 - 1)) != 0)
+            {
+                // rorx: non-destructive (no copy when the input lives on), flags untouched. rotl k = rotr (w - k).
+                var r = M(X64Op.Rorx, size);
+                int bits = size * 8;
+                r.Imm = shift == ShiftOp.Ror ? c & (bits - 1) : (bits - (c & (bits - 1))) & (bits - 1);
+                Push(r, [Operand.Def(dst), Operand.Use(Reg(_f.Arg(i, 0)))]);
+                return;
+            }
             var mi = M(X64Op.ShiftRI, size);
             mi.Aux = (byte)shift;
             mi.Imm = c & (size * 8 - 1);
             Push(mi, [Operand.Use(Reg(_f.Arg(i, 0))), Operand.ReuseDef(dst, 0)]);
+            return;
+        }
+        if (_cpu.Bmi2 && shift is ShiftOp.Shl or ShiftOp.Shr or ShiftOp.Sar)
+        {
+            // shlx/shrx/sarx: the count in any register (no rcx constraint), non-destructive; they mask the count as wasm does.
+            var x = M(X64Op.ShiftX, size);
+            x.Aux = (byte)shift;
+            var src = Reg(_f.Arg(i, 0));
+            var count = Reg(_f.Arg(i, 1));
+            Push(x, [Operand.Def(dst), Operand.Use(src), Operand.Use(count)]);
             return;
         }
         var m = M(X64Op.ShiftRC, size);
@@ -570,28 +602,42 @@ public sealed partial class Lower
 
     // ---- Float.
 
+    /// <summary>Whether an SSE binary op is selected in its three-operand AVX form ([def dst, use a, use b | mem]).</summary>
+    internal static bool IsVex3(SseBin bin, X64Features cpu) => cpu.Avx && bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div;
+
     void LowerSse(Inst i, IrType t, SseBin bin)
     {
         var mi = M(X64Op.SseRR, SizeOf(t));
         mi.Aux = (byte)bin;
+        bool vex = IsVex3(bin, _cpu);
         Value x = _f.Arg(i, 0), y = _f.Arg(i, 1);
-        if (bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
+        if (!vex && bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
         if (bin is SseBin.Add or SseBin.Mul && !CanFoldLoad(y) && CanFoldLoad(x)) (x, y) = (y, x);
+        var dst = VOf(_f.Result(i));
         if (bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div && CanFoldLoad(y))
         {
             var rm = M(X64Op.SseRM, SizeOf(t));
             rm.Aux = (byte)bin;
             var ra = Reg(x);
             _ops.Clear();
-            _ops.Add(Operand.Use(ra));
-            _ops.Add(Operand.ReuseDef(VOf(_f.Result(i)), 0));
+            if (vex)
+            {
+                _ops.Add(Operand.Def(dst));
+                _ops.Add(Operand.Use(ra));
+            }
+            else
+            {
+                _ops.Add(Operand.Use(ra));
+                _ops.Add(Operand.ReuseDef(dst, 0));
+            }
             TryFoldLoad(ref rm, y);
             Push(rm);
             return;
         }
         var a = Reg(x);
         var b = Reg(y);
-        Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(VOf(_f.Result(i)), 0)]);
+        if (vex) Push(mi, [Operand.Def(dst), Operand.Use(a), Operand.Use(b)]);
+        else Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(dst, 0)]);
     }
 
     void LowerSseUnary(Inst i, IrType t, SseUn un)
@@ -787,7 +833,8 @@ public sealed partial class Lower
         mi.Imm = _tables.Count;
         _tables.Add(entries);
         var index = Reg(_f.Arg(i, 0));
-        Push(mi, [Operand.Use(index), Operand.ReuseDef(NewVReg(RegClass.Int), 0)]);
+        // The temporary takes the entry (it may share the index's register when the index dies here: no copy).
+        Push(mi, [Operand.Use(index), Operand.Def(NewVReg(RegClass.Int))]);
         SetSuccessors(vb, [.. succs]);
     }
 

@@ -23,8 +23,13 @@ namespace Hoist.Optimizing.Isa.X64;
 /// </list>
 /// One instance serves one thread and many functions.
 /// </summary>
-public sealed partial class Lower
+public sealed partial class Lower(X64Features cpu)
 {
+    /// <summary>The extensions the code may use (see <see cref="X64Features"/>); the emitter takes them from the result.</summary>
+    readonly X64Features _cpu = cpu;
+
+    public Lower() : this(X64Features.Host) { }
+
     Function _f = null!;
     VCode<MInst> _code = null!;
     Value _vmctx;
@@ -100,7 +105,7 @@ public sealed partial class Lower
         }
         Build();
         var abi = AbiOf(f.Signature);
-        return new LoweredFunction(_code, [.. _calls], [.. _tables], abi, f.Signature);
+        return new LoweredFunction(_code, [.. _calls], [.. _tables], abi, f.Signature, _cpu);
     }
 
     // ---- Preparation: use counts, predecessors, VCode block order.
@@ -483,5 +488,5 @@ public sealed record CallInfo(Signature Sig, AbiSignature Abi, CallKind Kind, ui
 
 public enum CallKind : byte { Direct, Indirect }
 
-/// <summary>The VCode of one function with the side tables its instructions reference.</summary>
-public sealed record LoweredFunction(VCode<MInst> Code, CallInfo[] Calls, int[][] Tables, AbiSignature Abi, Signature Sig);
+/// <summary>The VCode of one function with the side tables its instructions reference and the extensions it was selected for.</summary>
+public sealed record LoweredFunction(VCode<MInst> Code, CallInfo[] Calls, int[][] Tables, AbiSignature Abi, Signature Sig, X64Features Cpu);

@@ -39,6 +39,12 @@ public enum X64Op : byte
     ShiftRC,
     /// <summary><c>shift a, imm</c>, Aux = ShiftOp. [use a, reuse-def 0]</summary>
     ShiftRI,
+    /// <summary>BMI2 <c>rorx dst, src, Imm</c> (a constant rotate, as a right rotate). [def dst, use src]</summary>
+    Rorx,
+    /// <summary>BMI2 <c>shlx/shrx/sarx dst, src, count</c>, Aux = ShiftOp. [def dst, use src, use count]</summary>
+    ShiftX,
+    /// <summary>BMI1 <c>andn dst, y, x</c>: dst = ~y &amp; x. [def dst, use y, use x]</summary>
+    Andn,
     /// <summary>Aux = 0 clz, 1 ctz, 2 popcnt. [def dst, use src]</summary>
     BitCount,
     /// <summary>Sign extension from Aux bytes (1, 2, 4) to Size. [def dst, use src]</summary>
@@ -72,7 +78,7 @@ public enum X64Op : byte
     Jump,
     /// <summary>Conditional branch: compare prefix; successors[0] when it holds, else successors[1].</summary>
     Brif,
-    /// <summary>Jump table: Imm = table id. [use index, reuse-def 0]</summary>
+    /// <summary>Jump table: Imm = table id. [use index, def temp (the entry)]</summary>
     BrTable,
     /// <summary>Return: [fixed-use rax/xmm0 for the first results, any-use for the return-area ones]; the epilogue.</summary>
     Return,

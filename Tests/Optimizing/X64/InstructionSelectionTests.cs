@@ -1,4 +1,5 @@
 using Hoist.Compiler;
+using Hoist.Optimizing.Isa.X64;
 using Hoist.Runtime;
 using Hoist.Vm;
 using Hoist.Wasm;
@@ -23,14 +24,15 @@ public class InstructionSelectionTests
     // ---- Helpers.
 
     /// <summary>The optimizing tier's code for function <paramref name="func"/> (defined-function index), one instruction a line (Intel syntax).</summary>
-    internal static string[] Disasm(string wat, bool guarded, int func = 0) => Decode(Compile(wat, guarded).Functions[func]);
+    internal static string[] Disasm(string wat, bool guarded, int func = 0, X64Features? cpu = null) => Decode(Compile(wat, guarded, cpu).Functions[func]);
 
-    internal static CompiledModule Compile(string wat, bool guarded)
+    /// <summary>Compiles with the optimizing tier, for the host's extensions or those given.</summary>
+    internal static CompiledModule Compile(string wat, bool guarded, X64Features? cpu = null)
     {
         var module = Hoist.Wasm.Text.WatParser.ParseModule(wat);
         var ctx = Hoist.Wasm.Validation.ModuleValidator.ValidateModule(module);
         var input = new CompileInput(ctx, new VmOffsets(module)) { Parallel = false, MemoryGuardBytes = guarded ? [Guard] : null };
-        return new Hoist.Optimizing.OptimizingCompiler().Compile(input);
+        return new Hoist.Optimizing.OptimizingCompiler(cpu ?? X64Features.Host).Compile(input);
     }
 
     internal static string[] Decode(Hoist.Isa.MachineCode code)
@@ -60,7 +62,9 @@ public class InstructionSelectionTests
         {
             if (site.Code != TrapCode.MemoryOutOfBounds) continue;
             var ins = Decoder.Create(64, new ByteArrayCodeReader(code.Bytes[site.Offset..code.InstructionsSize].ToArray())).Decode();
-            if (ins.Op0Kind == OpKind.Memory || ins.Op1Kind == OpKind.Memory) result.Add(ins.Mnemonic.ToString().ToLowerInvariant());
+            bool memory = false;
+            for (int k = 0; k < ins.OpCount; k++) memory |= ins.GetOpKind(k) == OpKind.Memory;
+            if (memory) result.Add(ins.Mnemonic.ToString().ToLowerInvariant());
         }
         return [.. result];
     }
@@ -165,14 +169,17 @@ public class InstructionSelectionTests
           (data (i32.const 0) "\00\00\00\00\00\00\10\40\00\00\80\3f"))
         """;
 
-    [Fact]
-    public void FloatOpsTakeALoadAsMemoryOperand()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatOpsTakeALoadAsMemoryOperand(bool avx)
     {
-        var m = Compile(FloatFolds, guarded: true);
-        AssertHas(Decode(m.Functions[0]), @"^mulsd xmm\d+,qword ptr \[");
-        AssertHas(Decode(m.Functions[1]), @"^divsd xmm\d+,qword ptr \[");
-        AssertHas(Decode(m.Functions[2]), @"^addss xmm\d+,dword ptr \[");
-        Assert.Equal(["mulsd"], MemoryTrapSiteInstructions(m.Functions[0]));
+        var m = Compile(FloatFolds, guarded: true, X64Features.Minimal with { Avx = avx });
+        string v = avx ? "v" : "", src1 = avx ? @"xmm\d+," : "";
+        AssertHas(Decode(m.Functions[0]), $@"^{v}mulsd xmm\d+,{src1}qword ptr \[");
+        AssertHas(Decode(m.Functions[1]), $@"^{v}divsd xmm\d+,{src1}qword ptr \[");
+        AssertHas(Decode(m.Functions[2]), $@"^{v}addss xmm\d+,{src1}dword ptr \[");
+        Assert.Equal([v + "mulsd"], MemoryTrapSiteInstructions(m.Functions[0]));
         Assert.Equal("f64:12", RunEverywhere(FloatFolds, "mul", Value.I32(0), Value.F64(3)).Results);
         Assert.Equal("f64:0.75", RunEverywhere(FloatFolds, "div", Value.I32(0), Value.F64(3)).Results);
         Assert.Equal("f32:3.5", RunEverywhere(FloatFolds, "add32", Value.I32(8), Value.F32(2.5f)).Results);
@@ -248,5 +255,92 @@ public class InstructionSelectionTests
         var o = RunEverywhere(wat, "f", Value.I32(16), Value.F64(2));
         Assert.Equal(TrapCode.None, o.Trap);
         Assert.Equal(TrapCode.MemoryOutOfBounds, RunEverywhere(wat, "f", Value.I32(65530), Value.F64(2)).Trap);
+    }
+
+    // ---- Extensions: AVX three-operand float ops, BMI1 andn, BMI2 rorx and shlx/shrx/sarx (X64Features).
+
+    const string FloatArith = """
+        (module
+          (memory (export "mem") 1)
+          (func (export "dot") (param $a f64) (param $b f64) (param $c f64) (result f64)
+            (f64.add (f64.mul (local.get $a) (local.get $b)) (f64.mul (local.get $a) (local.get $c))))
+          (func (export "sqrt") (param $a f64) (param $b f64) (result f64) (f64.add (f64.sqrt (local.get $a)) (local.get $b)))
+          (func (export "conv") (param $i i32) (param $d f64) (result f64) (f64.div (local.get $d) (f64.convert_i32_s (local.get $i))))
+          (func (export "promote") (param $x f32) (result f64) (f64.promote_f32 (local.get $x))))
+        """;
+
+    [Fact]
+    public void FloatArithmeticIsThreeOperandWithAvx()
+    {
+        var avx = Compile(FloatArith, guarded: true, X64Features.Minimal with { Avx = true });
+        var sse = Compile(FloatArith, guarded: true, X64Features.Minimal);
+        // a is used twice: SSE's two-operand mulsd needs a copy of it, AVX's vmulsd does not.
+        AssertHasNot(Decode(avx.Functions[0]), "^movaps");
+        AssertHas(Decode(avx.Functions[0]), @"^vmulsd xmm\d+,xmm\d+,xmm\d+");
+        AssertHas(Decode(sse.Functions[0]), "^movaps");
+        // Square root and conversions read only their source (no false dependency on the destination, no xorps).
+        AssertHas(Decode(avx.Functions[1]), @"^vsqrtsd (xmm\d+),(xmm\d+),\2$");
+        AssertHas(Decode(avx.Functions[2]), @"^vcvtsi2sd xmm\d+,xmm15,e\w+");
+        AssertHasNot(Decode(avx.Functions[2]), "^xorps");
+        AssertHas(Decode(avx.Functions[3]), @"^vcvtss2sd (xmm\d+),(xmm\d+),\2$");
+        Assert.Equal("f64:26", RunEverywhere(FloatArith, "dot", Value.F64(2), Value.F64(5), Value.F64(8)).Results);
+        Assert.Equal("f64:4.5", RunEverywhere(FloatArith, "sqrt", Value.F64(16), Value.F64(0.5)).Results);
+        Assert.Equal("f64:-2.5", RunEverywhere(FloatArith, "conv", Value.I32(-2), Value.F64(5)).Results);
+        Assert.Equal("f64:0.5", RunEverywhere(FloatArith, "promote", Value.F32(0.5f)).Results);
+    }
+
+    const string Bits = """
+        (module
+          (memory (export "mem") 1)
+          (func (export "rotl") (param $x i32) (result i32) (i32.xor (local.get $x) (i32.rotl (local.get $x) (i32.const 7))))
+          (func (export "rotr64") (param $x i64) (result i64) (i64.add (local.get $x) (i64.rotr (local.get $x) (i64.const 13))))
+          (func (export "shl") (param $x i32) (param $n i32) (result i32) (i32.add (local.get $x) (i32.shl (local.get $x) (local.get $n))))
+          (func (export "sar64") (param $x i64) (param $n i64) (result i64) (i64.shr_s (local.get $x) (local.get $n)))
+          (func (export "andn") (param $x i32) (param $y i32) (result i32) (i32.and (local.get $x) (i32.xor (local.get $y) (i32.const -1)))))
+        """;
+
+    [Fact]
+    public void BmiFormsAreSelectedWhenAvailable()
+    {
+        var bmi = Compile(Bits, guarded: true, X64Features.Minimal with { Bmi1 = true, Bmi2 = true });
+        var plain = Compile(Bits, guarded: true, X64Features.Minimal);
+        AssertHas(Decode(bmi.Functions[0]), @"^rorx e\w+,e\w+,19h");
+        AssertHas(Decode(bmi.Functions[1]), @"^rorx r\w+,r\w+,0Dh");
+        AssertHas(Decode(bmi.Functions[2]), @"^shlx e\w+,e\w+,e\w+");
+        AssertHasNot(Decode(bmi.Functions[2]), ",cl$");
+        AssertHas(Decode(bmi.Functions[3]), @"^sarx r\w+,r\w+,r\w+");
+        AssertHas(Decode(bmi.Functions[4]), @"^andn e\w+,e\w+,e\w+");
+        AssertHasNot(Decode(bmi.Functions[4]), "^not ");
+        AssertHas(Decode(plain.Functions[0]), @"^rol e\w+,7");
+        AssertHas(Decode(plain.Functions[2]), @"^shl e\w+,cl");
+        AssertHas(Decode(plain.Functions[4]), "^not ");
+    }
+
+    [Theory]
+    [InlineData("rotl", 0x80000001u, 0u)]
+    [InlineData("shl", 5u, 33u)]
+    [InlineData("shl", 0xFFFFFFFFu, 31u)]
+    [InlineData("andn", 0xF0F0FFFFu, 0x0FF0F00Fu)]
+    public void BmiFormsCompute32(string export, uint x, uint n)
+    {
+        var args = export == "rotl" ? new[] { Value.I32((int)x) } : [Value.I32((int)x), Value.I32((int)n)];
+        uint expected = export switch
+        {
+            "rotl" => x ^ uint.RotateLeft(x, 7),
+            "shl" => x + (x << (int)(n & 31)),
+            _ => x & ~n,
+        };
+        Assert.Equal("i32:" + (int)expected, RunEverywhere(Bits, export, args).Results);
+    }
+
+    [Theory]
+    [InlineData("rotr64", 0x8000000000000001ul, 0ul)]
+    [InlineData("sar64", 0x8000000000000000ul, 65ul)]
+    [InlineData("sar64", 0x7000000000000000ul, 63ul)]
+    public void BmiFormsCompute64(string export, ulong x, ulong n)
+    {
+        var args = export == "rotr64" ? new[] { Value.I64((long)x) } : [Value.I64((long)x), Value.I64((long)n)];
+        long expected = export == "rotr64" ? (long)(x + ulong.RotateRight(x, 13)) : (long)x >> (int)(n & 63);
+        Assert.Equal("i64:" + expected, RunEverywhere(Bits, export, args).Results);
     }
 }
