@@ -24,24 +24,19 @@ public sealed partial class Emitter
         bool s = mi.Size == 4;
         if (Lower.IsVex3(bin, _fn.Cpu))
         {
-            // [dst, a, b (register or spill slot)]
-            if (InSlot(2, out var bm)) _masm.Vex(ArithOp(bin, s), X(0), X(1), bm);
-            else _masm.Vex(ArithOp(bin, s), X(0), X(1), X(2));
+            // [dst, a, b]
+            _masm.Vex(ArithOp(bin, s), X(0), X(1), X(2));
             return;
         }
-        // [a, b, dst = a]; b is a register, or for add/sub/mul/div possibly a spill slot
+        // [a, b, dst = a]
         var t = FloatTypeOf(mi.Size);
-        Xmm d = X(0);
-        Xmm b = A(1).Kind == CodeGen.AllocationKind.Reg ? X(1) : default;
+        Xmm d = X(0), b = X(1);
         switch (bin)
         {
             case SseBin.Min: _masm.FloatMin(t, d, b); break;
             case SseBin.Max: _masm.FloatMax(t, d, b); break;
             case SseBin.CopySign: _masm.FloatCopysign(t, d, b, X64Regs.ScratchXmm); break;
-            default:
-                if (InSlot(1, out var bm)) _masm.Sse(ArithOp(bin, s), d, bm);
-                else _masm.Sse(ArithOp(bin, s), d, b);
-                break;
+            default: _masm.Sse(ArithOp(bin, s), d, b); break;
         }
     }
 

@@ -32,12 +32,7 @@ public sealed partial class Emitter
                 else _masm.Movsd(X(0), _masm.Const64((ulong)mi.Imm));
                 break;
             case X64Op.AluRR:
-                if (InSlot(1, out var bm))
-                {
-                    if (mi.Aux == 8) _masm.Imul(w, G(2), bm);
-                    else _masm.Alu((AluOp)mi.Aux, w, G(2), bm);
-                }
-                else if (mi.Aux == 8) _masm.Imul(w, G(2), G(1));
+                if (mi.Aux == 8) _masm.Imul(w, G(2), G(1));
                 else _masm.Alu((AluOp)mi.Aux, w, G(2), G(1));
                 break;
             case X64Op.AluRI: _masm.Alu((AluOp)mi.Aux, w, G(1), (int)mi.Imm); break;
@@ -123,15 +118,8 @@ public sealed partial class Emitter
             case CmpKind.Test: _masm.Test(w, G(0), G(0)); return 1;
             case CmpKind.TestImm: _masm.Test(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Imm: _masm.Cmp(w, G(0), (int)mi.Imm); return 1;
-            case CmpKind.Reg:
-                if (InSlot(1, out var rm)) _masm.Cmp(w, G(0), rm); else _masm.Cmp(w, G(0), G(1));
-                return 2;
-            case CmpKind.Float:
-            {
-                var op = mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd;
-                if (InSlot(1, out var fm)) _masm.Sse(op, X(0), fm); else _masm.Sse(op, X(0), X(1));
-                return 2;
-            }
+            case CmpKind.Reg: _masm.Cmp(w, G(0), G(1)); return 2;
+            case CmpKind.Float: _masm.Sse(mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd, X(0), X(1)); return 2;
             case CmpKind.RegMem:
             {
                 var m = MemOf(mi);
@@ -236,9 +224,7 @@ public sealed partial class Emitter
         int n = EmitCompare(mi);
         if (mi.Aux == 0)
         {
-            var cw = mi.Size == 4 ? Width.W32 : Width.W64;
-            if (InSlot(n, out var xm)) _masm.Cmov(mi.Cond, cw, G(n + 2), xm);
-            else _masm.Cmov(mi.Cond, cw, G(n + 2), G(n));
+            _masm.Cmov(mi.Cond, mi.Size == 4 ? Width.W32 : Width.W64, G(n + 2), G(n));
             return;
         }
         var skip = _masm.NewLabel();

@@ -255,14 +255,6 @@ public sealed partial class Emitter
     Gpr G(int k) => (Gpr)A(k).Reg.Hw;
     Xmm X(int k) => (Xmm)A(k).Reg.Hw;
 
-    /// <summary>Whether operand <paramref name="k"/> (an any-constrained use) was left in its spill slot, and that slot.</summary>
-    bool InSlot(int k, out Mem slot)
-    {
-        var a = A(k);
-        slot = a.Kind == AllocationKind.Stack ? Slot(a.Slot.Index) : default;
-        return a.Kind == AllocationKind.Stack;
-    }
-
     Mem MemOf(in MInst mi)
     {
         if (mi.MemBase == MInst.Vmctx)

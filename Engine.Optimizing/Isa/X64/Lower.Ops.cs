@@ -173,8 +173,7 @@ public sealed partial class Lower
         m.Aux = (byte)alu;
         var x = Reg(a);
         var y = Reg(b);
-        // The second operand may stay in its spill slot (op r, [slot]): no reload.
-        Push(m, [Operand.Use(x), Operand.Use(y, OperandConstraint.Any), Operand.ReuseDef(dst, 0)]);
+        Push(m, [Operand.Use(x), Operand.Use(y), Operand.ReuseDef(dst, 0)]);
     }
 
     /// <summary><c>iadd</c>: <c>add</c> with an immediate or a register, or <c>lea</c> (three-address) when both inputs stay live.</summary>
@@ -287,8 +286,7 @@ public sealed partial class Lower
         m.Aux = 8;
         var x = Reg(a);
         var y = Reg(b);
-        // The second operand may stay in its spill slot (op r, [slot]): no reload.
-        Push(m, [Operand.Use(x), Operand.Use(y, OperandConstraint.Any), Operand.ReuseDef(dst, 0)]);
+        Push(m, [Operand.Use(x), Operand.Use(y), Operand.ReuseDef(dst, 0)]);
     }
 
     void LowerUnary(Inst i, IrType t, int aux)
@@ -514,7 +512,7 @@ public sealed partial class Lower
         var x = Reg(a);
         var y = Reg(b);
         _ops.Add(Operand.Use(x));
-        _ops.Add(Operand.Use(y, OperandConstraint.Any));
+        _ops.Add(Operand.Use(y));
     }
 
     void AddFcmp(ref MInst mi, Inst cmp)
@@ -529,7 +527,7 @@ public sealed partial class Lower
         var x = Reg(a);
         var y = Reg(b);
         _ops.Add(Operand.Use(x));
-        _ops.Add(Operand.Use(y, OperandConstraint.Any));
+        _ops.Add(Operand.Use(y));
     }
 
     void LowerSetcc(Inst i)
@@ -551,8 +549,7 @@ public sealed partial class Lower
         int k = _ops.Count;
         var x = Reg(_f.Arg(i, 1));
         var y = Reg(_f.Arg(i, 2));
-        // cmov can read x from its spill slot; the float form moves it with movaps (a register).
-        _ops.Add(Operand.Use(x, t.IsFloat() ? OperandConstraint.Reg : OperandConstraint.Any));
+        _ops.Add(Operand.Use(x));
         _ops.Add(Operand.Use(y));
         _ops.Add(Operand.ReuseDef(VOf(_f.Result(i)), k + 1));
         Push(mi);
@@ -639,10 +636,8 @@ public sealed partial class Lower
         }
         var a = Reg(x);
         var b = Reg(y);
-        // add/sub/mul/div read b from its spill slot if it is there; min/max/copysign sequences need a register.
-        var bc = bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div ? OperandConstraint.Any : OperandConstraint.Reg;
-        if (vex) Push(mi, [Operand.Def(dst), Operand.Use(a), Operand.Use(b, bc)]);
-        else Push(mi, [Operand.Use(a), Operand.Use(b, bc), Operand.ReuseDef(dst, 0)]);
+        if (vex) Push(mi, [Operand.Def(dst), Operand.Use(a), Operand.Use(b)]);
+        else Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(dst, 0)]);
     }
 
     void LowerSseUnary(Inst i, IrType t, SseUn un)

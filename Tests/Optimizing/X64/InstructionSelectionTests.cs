@@ -343,34 +343,4 @@ public class InstructionSelectionTests
         long expected = export == "rotr64" ? (long)(x + ulong.RotateRight(x, 13)) : (long)x >> (int)(n & 63);
         Assert.Equal("i64:" + expected, RunEverywhere(Bits, export, args).Results);
     }
-
-    // ---- Operands left in their spill slots.
-
-    /// <summary>
-    /// Sixteen i64 values live at once (more than the twelve allocatable registers), then combined: the spilled ones are
-    /// read straight from their slots by the ALU ops and compares (<c>add r, [rbp-k]</c>), not reloaded first.
-    /// </summary>
-    [Fact]
-    public void SpilledOperandsAreReadFromTheirSlots()
-    {
-        var sb = new System.Text.StringBuilder();
-        sb.Append("(module (memory (export \"mem\") 1) (func (export \"f\") (param $x i64) (result i64)");
-        for (int k = 0; k < 16; k++) sb.Append($" (local $v{k} i64)");
-        for (int k = 0; k < 16; k++) sb.Append($" (local.set $v{k} (i64.mul (local.get $x) (i64.const {2 * k + 3})))");
-        sb.Append(" (i64.xor");
-        string sum = "(local.get $v0)";
-        for (int k = 1; k < 16; k++) sum = $"(i64.add {sum} (local.get $v{k}))";
-        string sub = "(local.get $v15)";
-        for (int k = 14; k >= 0; k--) sub = $"(i64.sub {sub} (local.get $v{k}))";
-        sb.Append(' ').Append(sum).Append(' ').Append(sub).Append(")))");
-        string wat = sb.ToString();
-        var code = Disasm(wat, guarded: true);
-        AssertHas(code, @"^(add|sub) r\w+,qword ptr \[rbp-\w+\]$");
-        long x = 0x123456789;
-        long total = 0, diff = 15 * 2 + 3;
-        for (int k = 0; k < 16; k++) total += x * (2 * k + 3);
-        diff = x * diff;
-        for (int k = 14; k >= 0; k--) diff -= x * (2 * k + 3);
-        Assert.Equal("i64:" + (total ^ diff), RunEverywhere(wat, "f", Value.I64(x)).Results);
-    }
 }
