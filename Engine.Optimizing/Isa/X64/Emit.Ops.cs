@@ -120,6 +120,7 @@ public sealed partial class Emitter
             case CmpKind.Imm: _masm.Cmp(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Reg: _masm.Cmp(w, G(0), G(1)); return 2;
             case CmpKind.Float: _masm.Sse(mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd, X(0), X(1)); return 2;
+            case CmpKind.Flags: return 0;
             case CmpKind.RegMem:
             {
                 var m = MemOf(mi);

@@ -191,6 +191,15 @@ public sealed partial class Lower
             Push(l, [Operand.Def(dst)]);
             return;
         }
+        if (_flagSetters.Contains(i.Index) && TryImm32(b, out int fimm))
+        {
+            // The branch after this tests the result's ZF (TryFlagsFromAdd): add, not lea.
+            var add = M(X64Op.AluRI, size);
+            add.Aux = (byte)AluOp.Add;
+            add.Imm = fimm;
+            Push(add, [Operand.Use(Reg(a)), Operand.ReuseDef(dst, 0)]);
+            return;
+        }
         if (TryImm32(b, out int imm))
         {
             // lea keeps the input: no copy when it lives on. x << k + imm is one lea too.
@@ -217,6 +226,30 @@ public sealed partial class Lower
         var x = Reg(a);
         var y = Reg(b);
         Push(m, [Operand.Def(dst), Operand.Use(x), Operand.Use(y)]);
+    }
+
+    // iadds that must be lowered as a flag-setting `add r, imm` because the branch right after them tests their ZF.
+    readonly HashSet<int> _flagSetters = new();
+
+    /// <summary>
+    /// A conditional branch on "<paramref name="v"/> != 0" (or == 0) where v is an <c>iadd x, imm</c> that is the IR
+    /// instruction right before <paramref name="next"/> (itself right before the branch): the add is lowered as
+    /// <c>add r, imm</c> (see LowerIadd) and the branch uses its ZF (<see cref="CmpKind.Flags"/>), as in
+    /// <c>sub ecx, 1; jnz</c>. Nothing is emitted between the two but the allocator's moves, which leave the flags alone.
+    /// </summary>
+    bool TryFlagsFromAdd(ref MInst mi, Value v, Inst next)
+    {
+        if (_f.OpOf(_cur) != Op.Brif) return false;
+        v = _f.Resolve(v);
+        var def = _f.DefiningInst(v);
+        if (!def.IsValid || _f.OpOf(def) != Op.Iadd || _f.NextInst(def) != next || _f.BlockOf(def) != _block) return false;
+        Value a = _f.Arg(def, 0), b = _f.Arg(def, 1);
+        if (IsConst(a, out _)) (a, b) = (b, a);
+        if (IsConst(a, out _) || _f.Resolve(a) == _vmctx || !IsConst(b, out long k)) return false;
+        if (_f.TypeOf(v) == IrType.I64 && k != (int)k) return false;
+        _flagSetters.Add(def.Index);
+        mi.Cmp = CmpKind.Flags;
+        return true;
     }
 
     /// <summary>A same-block single-use <c>ishl v, k</c> with k in 1..3: an index register's scale (absorbed).</summary>
@@ -424,6 +457,7 @@ public sealed partial class Lower
         }
         mi.Cond = Cond.NotEqual;
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(cond));
+        if (TryFlagsFromAdd(ref mi, cond, _cur)) return;
         if (TryFoldLoad(ref mi, cond, intoTrap))
         {
             mi.Cmp = CmpKind.MemImm;
@@ -480,6 +514,7 @@ public sealed partial class Lower
         if (IsConst(b, out long c) && c == 0 && cc is IntCC.Eq or IntCC.Ne)
         {
             if (count) _absorbed[_f.Resolve(b).Index]++;
+            if (fold && _f.NextInst(cmp) == _cur && TryFlagsFromAdd(ref mi, a, cmp)) return;
             if (fold && TryFoldLoad(ref mi, a, intoTrap))
             {
                 mi.Cmp = CmpKind.MemImm;

@@ -95,6 +95,7 @@ public sealed partial class Lower(X64Features cpu)
         _edgeSuccs.Clear();
         _cmpCounted.Clear();
         _sharedAddresses.Clear();
+        _flagSetters.Clear();
         Prepare();
         _code = new VCode<MInst>(_vblocks.Count);
         for (int k = _vblocks.Count - 1; k >= 0; k--)

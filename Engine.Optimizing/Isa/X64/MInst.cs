@@ -113,6 +113,8 @@ public enum CmpKind : byte
     RegMem,
     /// <summary><c>cmp [mem], Imm</c> (a folded load). [mem...]</summary>
     MemImm,
+    /// <summary>No compare: ZF was set by the <c>add</c> lowered right before (a count-down loop's <c>sub</c> + <c>jnz</c>). []</summary>
+    Flags,
 }
 
 /// <summary>Float equality needs two flags: ZF and not PF (Eq), or ZF clear or PF (Ne).</summary>

@@ -343,4 +343,39 @@ public class InstructionSelectionTests
         long expected = export == "rotr64" ? (long)(x + ulong.RotateRight(x, 13)) : (long)x >> (int)(n & 63);
         Assert.Equal("i64:" + expected, RunEverywhere(Bits, export, args).Results);
     }
+    // ---- Branches on the flags of the add before them.
+
+    /// <summary>A count-down loop: the decrement sets ZF and the back edge branches on it (<c>add r, -1; jne</c>), no <c>test</c>.</summary>
+    [Fact]
+    public void CountDownLoopBranchesOnTheDecrementsFlags()
+    {
+        const string wat = """
+            (module
+              (memory (export "mem") 1)
+              (func (export "f") (param $n i32) (param $x i64) (result i64)
+                (local $acc i64)
+                (loop $l
+                  (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 3)) (local.get $x)))
+                  (local.set $n (i32.add (local.get $n) (i32.const -1)))
+                  (br_if $l (local.get $n)))
+                (local.get $acc))
+              (func (export "g") (param $n i64) (result i64)
+                (local $acc i64)
+                (loop $l
+                  (local.set $acc (i64.add (local.get $acc) (local.get $n)))
+                  (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+                  (br_if $l (i64.ne (local.get $n) (i64.const 0))))
+                (local.get $acc)))
+            """;
+        var f = Disasm(wat, guarded: true, 0);
+        var g = Disasm(wat, guarded: true, 1);
+        AssertHas(f, @"^add e\w+,0FFFFFFFFh$");
+        AssertHasNot(f, @"^test ");
+        AssertHas(g, @"^add r\w+,0FFFFFFFFFFFFFFFFh$");
+        AssertHasNot(g, @"^(test|cmp) r\w+,(r\w+|0)$");
+        long acc = 0;
+        for (int k = 0; k < 5; k++) acc = acc * 3 + 7;
+        Assert.Equal("i64:" + acc, RunEverywhere(wat, "f", Value.I32(5), Value.I64(7)).Results);
+        Assert.Equal("i64:" + (100 * 101 / 2), RunEverywhere(wat, "g", Value.I64(100)).Results);
+    }
 }
