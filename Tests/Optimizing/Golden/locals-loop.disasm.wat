@@ -20,22 +20,27 @@
 ;;      6: mov     r11,[r14]
 ;;      9: lea     rax,[rsp-8]
 ;;      e: cmp     rax,[r11]
-;;     11: jb      0000000000000034h
+;;     11: jb      0000000000000052h
 ;;     17: sub     rsp,8
 ;;     1b: mov     edi,edi
 ;;     1d: xor     eax,eax
 ;;     1f: mov     rcx,rax
+;;   ;; @29
+;;     22: nop     [rax+rax]
+;;     2b: nop     [rax+rax]
+;;     34: nop     [rax+rax]
+;;     3d: nop     [rax]
 ;;   ;; @30
-;;     22: cmp     ecx,edi
-;;     24: jge     0000000000000032h
+;;     40: cmp     ecx,edi
+;;     42: jge     0000000000000050h
 ;;   ;; @36
-;;     2a: lea     eax,[rax+rcx]
+;;     48: lea     eax,[rax+rcx]
 ;;   ;; @3d
-;;     2d: lea     ecx,[rcx+1]
+;;     4b: lea     ecx,[rcx+1]
 ;;   ;; @40
-;;     30: jmp     short 0000000000000022h
+;;     4e: jmp     short 0000000000000040h
 ;;   ;; @46
-;;     32: leave
-;;     33: ret
+;;     50: leave
+;;     51: ret
 ;;   ;; -
-;;     34: call    0000000000000039h
+;;     52: call    0000000000000057h

@@ -378,4 +378,34 @@ public class InstructionSelectionTests
         Assert.Equal("i64:" + acc, RunEverywhere(wat, "f", Value.I32(5), Value.I64(7)).Results);
         Assert.Equal("i64:" + (100 * 101 / 2), RunEverywhere(wat, "g", Value.I64(100)).Results);
     }
+
+    /// <summary>Loop heads are aligned to 32 bytes (NOP padding before them): every backward branch targets a multiple of 32.</summary>
+    [Fact]
+    public void LoopHeadsAreAligned()
+    {
+        const string wat = """
+            (module
+              (func (export "f") (param $n i32) (result i32)
+                (local $acc i32)
+                (loop $l
+                  (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+                  (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                  (br_if $l (local.get $n)))
+                (local.get $acc)))
+            """;
+        var code = Compile(wat, guarded: true).Functions[0];
+        var bytes = code.Bytes[..code.InstructionsSize].ToArray();
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(bytes));
+        int backward = 0;
+        while (decoder.IP < (ulong)bytes.Length)
+        {
+            decoder.Decode(out var ins);
+            if (ins.FlowControl is FlowControl.ConditionalBranch or FlowControl.UnconditionalBranch && ins.NearBranchTarget < ins.IP)
+            {
+                backward++;
+                Assert.Equal(0ul, ins.NearBranchTarget % 32);
+            }
+        }
+        Assert.True(backward > 0, "the loop has a back edge");
+    }
 }
