@@ -10,6 +10,8 @@ namespace Hoist.Bench;
 /// <item><c>quick</c>: front-end decode + validate MB/s in seconds (<see cref="FrontEnd.QuickFrontEnd"/>).</item>
 /// <item><c>compile [--hoist-only] [--json FILE] [--warmup S] [--runs N]</c>: compile time of big.wasm on each
 /// Hoist tier next to V8 Liftoff and TurboFan (<see cref="Compile.QuickCompile"/>); compare.sh uses it.</item>
+/// <item><c>compile-stages [--warmup S] [--runs N] [FILE]</c>: the optimizing tier's compile time and allocations
+/// stage by stage (<see cref="Compile.StageBreakdown"/>).</item>
 /// <item>anything else goes to BenchmarkDotNet, e.g. <c>--filter '*HotLoop*'</c> or <c>--filter '*' --job short</c>.</item>
 /// </list>
 /// </summary>
@@ -20,6 +22,11 @@ public static class Program
         if (args is ["quick", ..])
         {
             FrontEnd.QuickFrontEnd.Run();
+            return;
+        }
+        if (args is ["compile-stages", .. var stageArgs])
+        {
+            Compile.StageBreakdown.Run(stageArgs);
             return;
         }
         if (args is ["compile", .. var rest])

@@ -149,10 +149,13 @@ public sealed class IrOpTableGenerator : IIncrementalGenerator
         sb.AppendLine("{");
         sb.AppendLine($"    /// <summary>The number of IR opcodes.</summary>\n    public const int Count = {rows.Count};");
         EmitArray(sb, "string", "s_mnemonic", rows.Select(r => "\"" + r.Mnemonic + "\""));
-        EmitArray(sb, "InstFormat", "s_format", rows.Select(r => "InstFormat." + r.Format));
-        EmitArray(sb, "TypeConstraint", "s_ctrl", rows.Select(r => "TypeConstraint." + Constraint(r.Ctrl)));
-        EmitArray(sb, "OpFlags", "s_flags", rows.Select(r =>
-            r.Flags.Length == 0 ? "OpFlags.None" : string.Join(" | ", r.Flags.Select(f => "OpFlags." + s_flags[f]))));
+        // The tables the compiler reads per instruction are constant data (ReadOnlySpan<byte> over the assembly's
+        // own bytes): no static constructor and no class-initialization check, which ReadyToRun code would
+        // otherwise pay on every read of a static readonly array.
+        EmitData(sb, "byte", "s_format", rows.Select(r => "(byte)InstFormat." + r.Format));
+        EmitData(sb, "byte", "s_ctrl", rows.Select(r => "(byte)TypeConstraint." + Constraint(r.Ctrl)));
+        EmitData(sb, "byte", "s_flags", rows.Select(r =>
+            r.Flags.Length == 0 ? "(byte)OpFlags.None" : "(byte)(" + string.Join(" | ", r.Flags.Select(f => "OpFlags." + s_flags[f])) + ")"));
         var pool = new List<string>();
         var starts = new List<string>(); var pc = new List<string>(); var rc = new List<string>(); var vars = new List<string>();
         foreach (var r in rows)
@@ -164,13 +167,26 @@ public sealed class IrOpTableGenerator : IIncrementalGenerator
             rc.Add(r.Results.Length.ToString(CultureInfo.InvariantCulture));
             vars.Add(((r.VarArgs ? 1 : 0) | (r.VarResults ? 2 : 0)).ToString(CultureInfo.InvariantCulture));
         }
-        EmitArray(sb, "TypeConstraint", "s_sigPool", pool);
-        EmitArray(sb, "short", "s_sigStart", starts);
-        EmitArray(sb, "byte", "s_paramCount", pc);
-        EmitArray(sb, "byte", "s_resultCount", rc);
-        EmitArray(sb, "byte", "s_variadic", vars);
+        EmitData(sb, "byte", "s_sigPool", pool.Select(p => "(byte)" + p));
+        EmitData(sb, "short", "s_sigStart", starts);
+        EmitData(sb, "byte", "s_paramCount", pc);
+        EmitData(sb, "byte", "s_resultCount", rc);
+        EmitData(sb, "byte", "s_variadic", vars);
         sb.AppendLine("}");
         return sb.ToString();
+    }
+
+    /// <summary>A constant table: a <c>ReadOnlySpan</c> property over data stored in the assembly.</summary>
+    static void EmitData(StringBuilder sb, string type, string name, IEnumerable<string> items)
+    {
+        sb.Append($"    static ReadOnlySpan<{type}> {name} => new {type}[] {{");
+        int n = 0;
+        foreach (var item in items)
+        {
+            if (n++ % 8 == 0) sb.Append("\n        ");
+            sb.Append(item).Append(", ");
+        }
+        sb.AppendLine("\n    };");
     }
 
     static void EmitArray(StringBuilder sb, string type, string name, IEnumerable<string> items)

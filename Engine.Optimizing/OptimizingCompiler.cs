@@ -1,5 +1,7 @@
+using System.Runtime.ExceptionServices;
 using Hoist.Compiler;
 using Hoist.Isa;
+using Hoist.Optimizing.Ir;
 using Hoist.Optimizing.Isa.X64;
 using Hoist.Optimizing.Passes;
 using Hoist.Optimizing.RegAlloc;
@@ -29,7 +31,26 @@ public sealed class OptimizingCompiler : ICompiler
 
     public string Name => "optimizing";
 
+    /// <summary><c>HOIST_COMPILE_STATS=1</c>: print a per-stage breakdown of every module compiled to stderr (<see cref="CompileStats"/>).</summary>
+    static readonly bool s_printStats = Environment.GetEnvironmentVariable("HOIST_COMPILE_STATS") == "1";
+
     public CompiledModule Compile(CompileInput input)
+    {
+        if (!s_printStats) return Compile(input, null);
+        var stats = new CompileStats();
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
+        var module = Compile(input, stats);
+        double ms = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        Console.Error.Write(stats.Format());
+        Console.Error.WriteLine($"  Compile: {ms:F1} ms wall; GCs during it: {GC.CollectionCount(0) - gc0} gen0, {GC.CollectionCount(1) - gc1} gen1, "
+            + $"{GC.CollectionCount(2) - gc2} gen2, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms paused");
+        return module;
+    }
+
+    /// <summary>Compiles the module; with <paramref name="stats"/>, adds every stage's time and allocations to it.</summary>
+    public CompiledModule Compile(CompileInput input, CompileStats? stats)
     {
         ArgumentNullException.ThrowIfNull(input);
         // Guarded memories (guard pages) need no explicit bounds checks: the translator reads the guards from here.
@@ -41,17 +62,25 @@ public sealed class OptimizingCompiler : ICompiler
 
         if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
         {
-            var pipeline = new FunctionPipeline(env, input, _cpu);
+            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats };
             for (int i = 0; i < code.Count; i++) functions[i] = pipeline.Compile(i);
             return new CompiledModule(Name, functions);
         }
 
+        // One worker per core, each with one pipeline for its whole share (a pipeline's tables grow once, then
+        // serve every function it compiles), taking function indices in increasing order from a shared counter.
+        // After a failure at index i no worker takes an index above i; every index below i was taken before it
+        // and still completes, so the lowest failing function is the one reported, as a sequential pass would.
+        int next = -1;
         int failedIndex = int.MaxValue;
         Exception? failure = null;
+        ExceptionDispatchInfo? internalError = null;
         var gate = new object();
-        Parallel.For(0, code.Count,
-            () => new FunctionPipeline(env, input, _cpu),
-            (i, state, pipeline) =>
+        void Work()
+        {
+            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats is null ? null : new CompileStats() };
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < code.Count && i < Volatile.Read(ref failedIndex))
             {
                 try { functions[i] = pipeline.Compile(i); }
                 catch (Exception e) when (e is WasmException or UnsupportedFeatureException)
@@ -60,11 +89,22 @@ public sealed class OptimizingCompiler : ICompiler
                     {
                         if (i < failedIndex) { failedIndex = i; failure = e; }
                     }
-                    state.Break();
                 }
-                return pipeline;
-            },
-            _ => { });
+                catch (Exception e)
+                {
+                    // A compiler bug: stop everyone and rethrow it as it is (not wrapped) on the calling thread.
+                    lock (gate) internalError ??= ExceptionDispatchInfo.Capture(e);
+                    Volatile.Write(ref failedIndex, -1);
+                }
+            }
+            if (pipeline.Stats is { } s) lock (gate) stats!.Add(s);
+        }
+        int workers = Math.Min(Environment.ProcessorCount, code.Count);
+        var others = new Task[workers - 1];
+        for (int w = 0; w < others.Length; w++) others[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Work();
+        Task.WaitAll(others);
+        internalError?.Throw();
         if (failure is not null) throw failure;
         return new CompiledModule(Name, functions);
     }
@@ -79,13 +119,46 @@ public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input, 
     readonly PassManager _passes = PassManager.CreateDefault();
     readonly Lower _lower = new(cpu);
     readonly Emitter _emitter = new(input.Offsets, input.ConsumeFuel, input.EpochInterruption);
+    /// <summary>The IR of the function being compiled, refilled for each one: nothing keeps the IR once emitted.</summary>
+    readonly Function _ir = new("", new Signature(CallConv.Wasm, [], []));
+
+    /// <summary>When set, each stage's time and allocations are added to it (<see cref="CompileStats"/>).</summary>
+    public CompileStats? Stats { get; init; }
+
+    int _translateStage = -1, _lowerStage, _allocStage, _emitStage;
 
     public MachineCode Compile(int definedIndex)
     {
-        var f = _translator.Translate(definedIndex);
+        if (Stats is { } stats) return CompileMeasured(definedIndex, stats);
+        var f = _translator.Translate(definedIndex, _ir);
         _passes.Run(f);
         var lowered = _lower.Run(f, input.ConsumeFuel || input.EpochInterruption);
         var alloc = LinearScan.Allocate(lowered.Code, X64Regs.Env);
         return _emitter.Run(lowered, alloc);
+    }
+
+    MachineCode CompileMeasured(int definedIndex, CompileStats stats)
+    {
+        if (_translateStage < 0)
+        {
+            _translateStage = stats.Stage("translate");
+            _passes.StagesFor(stats);
+            _lowerStage = stats.Stage("lower");
+            _allocStage = stats.Stage("regalloc");
+            _emitStage = stats.Stage("emit");
+        }
+        var mark = CompileStats.Now();
+        var f = _translator.Translate(definedIndex, _ir);
+        mark = stats.Record(_translateStage, mark);
+        _passes.Run(f, stats);
+        mark = CompileStats.Now();
+        var lowered = _lower.Run(f, input.ConsumeFuel || input.EpochInterruption);
+        mark = stats.Record(_lowerStage, mark);
+        var alloc = LinearScan.Allocate(lowered.Code, X64Regs.Env);
+        mark = stats.Record(_allocStage, mark);
+        var code = _emitter.Run(lowered, alloc);
+        stats.Record(_emitStage, mark);
+        stats.CountFunction(env.Module.Code[definedIndex].Code.Length);
+        return code;
     }
 }

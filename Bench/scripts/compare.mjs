@@ -14,7 +14,7 @@
 //   Hoist optimizing  HOIST run --strategy optimizing FILE
 // Both V8 columns add --no-wasm-lazy-compilation (the whole module is compiled before it runs,
 // as Hoist does) and --single-threaded (one core, no background compilation). HOIST is --hoist
-// "CMD", else $HOIST, else the ReadyToRun build compare.sh publishes (artifacts/bench/hoist/hoist),
+// "CMD", else $HOIST, else the self-contained composite ReadyToRun build compare.sh publishes (artifacts/bench/hoist/hoist),
 // else Engine.Cli/bin/Release/net10.0/hoist. Each Hoist tier is probed on the WASI corpus's
 // hello.wasm: a tier the runtime does not implement yet (it says NotSupportedException) is shown
 // as "n/a" in every table, with the reason below them; any other probe failure is a failure.

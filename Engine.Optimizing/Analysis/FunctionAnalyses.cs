@@ -16,6 +16,7 @@ namespace Hoist.Optimizing.Analysis;
 public sealed class FunctionAnalyses
 {
     Function? _for;
+    int _forGeneration;
     bool _loopsValid;
 
     public ControlFlowGraph Cfg { get; } = new();
@@ -25,10 +26,12 @@ public sealed class FunctionAnalyses
     /// <summary>Makes <see cref="Cfg"/> and <see cref="Dom"/> describe <paramref name="f"/>; <paramref name="trustCache"/> false recomputes them regardless.</summary>
     public void Compute(Function f, bool trustCache)
     {
-        if (trustCache && ReferenceEquals(_for, f)) return;
+        // A refilled function (Function.Reset) is another function: its generation tells.
+        if (trustCache && ReferenceEquals(_for, f) && _forGeneration == f.Generation) return;
         Cfg.Compute(f);
         Dom.Compute(f, Cfg);
         _for = f;
+        _forGeneration = f.Generation;
         _loopsValid = false;
     }
 

@@ -33,6 +33,9 @@ public sealed partial class Function
     BlockCallData[] _calls = new BlockCallData[16];
     int _callCount;
     readonly Dictionary<Signature, int> _sigIndex = new();
+    /// <summary>Every opcode an instruction of this function was ever created with or rewritten into (<see cref="MayContain"/>).</summary>
+    readonly ulong[] _opsSeen = new ulong[(OpInfo.Count + 63) / 64];
+    OpFlags _flagsSeen;
     readonly Dictionary<uint, int> _funcIndex = new();
 
     public Function(string name, Signature signature)
@@ -54,6 +57,38 @@ public sealed partial class Function
         _blocks = new BlockData[Math.Max(16, n / 8)];
         _calls = new BlockCallData[Math.Max(16, n / 8)];
     }
+
+    /// <summary>
+    /// Empties the function for reuse as <paramref name="name"/> with <paramref name="signature"/>: every entity
+    /// is forgotten, the tables keep their storage (grown to about <paramref name="expectedInsts"/> instructions
+    /// if smaller), so a compiler thread fills one function after another without allocating fresh tables. Any
+    /// handle or span obtained before is meaningless afterwards. Entities are fully written when created, so the
+    /// old contents need no clearing.
+    /// </summary>
+    public void Reset(string name, Signature signature, int expectedInsts)
+    {
+        Name = name;
+        Signature = signature;
+        Generation++;
+        // Grown geometrically, so a module whose functions grow one after another reallocates O(log n) times.
+        int n = Math.Clamp(expectedInsts, 64, 1 << 24);
+        if (_insts.Length < n) _insts = new InstData[Math.Max(n, 2 * _insts.Length)];
+        if (_values.Length < n) _values = new ValueData[Math.Max(n, 2 * _values.Length)];
+        if (_pool.Length < 2 * n) _pool = new Value[Math.Max(2 * n, 2 * _pool.Length)];
+        if (_blocks.Length < n / 8) _blocks = new BlockData[Math.Max(n / 8, 2 * _blocks.Length)];
+        if (_calls.Length < n / 8) _calls = new BlockCallData[Math.Max(n / 8, 2 * _calls.Length)];
+        _valueCount = _instCount = _blockCount = _poolCount = _callCount = 0;
+        _firstBlock = _lastBlock = -1;
+        Array.Clear(_opsSeen);
+        _flagsSeen = OpFlags.None;
+        Signatures.Clear();
+        ExtFuncs.Clear();
+        _sigIndex.Clear();
+        _funcIndex.Clear();
+    }
+
+    /// <summary>How many times <see cref="Reset"/> refilled this object: caches keyed by the function (analyses) key by this too.</summary>
+    public int Generation { get; private set; }
 
     public string Name { get; set; }
 
@@ -279,6 +314,21 @@ public sealed partial class Function
     // ---- Instructions.
 
     public ref readonly InstData this[Inst i] => ref _insts[i.Index];
+
+    /// <summary>
+    /// False when no instruction of the function has opcode <paramref name="op"/>: passes skip functions they cannot
+    /// change. Conservative (an opcode stays "seen" after its instructions are removed), never wrong.
+    /// </summary>
+    public bool MayContain(Op op) => (_opsSeen[(int)op >> 6] & (1UL << ((int)op & 63))) != 0;
+
+    /// <summary>False when no instruction of the function has any of <paramref name="flags"/> (conservative, as <see cref="MayContain"/>).</summary>
+    public bool MayContainAny(OpFlags flags) => (_flagsSeen & flags) != 0;
+
+    void Saw(Op op)
+    {
+        _opsSeen[(int)op >> 6] |= 1UL << ((int)op & 63);
+        _flagsSeen |= op.Flags();
+    }
     public bool IsValidInst(Inst i) => (uint)i.Index < (uint)_instCount;
     public Op OpOf(Inst i) => _insts[i.Index].Op;
 
@@ -291,6 +341,7 @@ public sealed partial class Function
     {
         if (_instCount == _insts.Length) Array.Resize(ref _insts, _insts.Length * 2);
         int index = _instCount++;
+        Saw(op);
         ref InstData d = ref _insts[index];
         d = new InstData
         {
@@ -310,6 +361,7 @@ public sealed partial class Function
     {
         if (_instCount == _insts.Length) Array.Resize(ref _insts, _insts.Length * 2);
         int index = _instCount++;
+        Saw(op);
         _insts[index] = new InstData
         {
             Op = op, Type = type, Code = code, Ref = @ref, Imm = imm, SourceOffset = -1,
@@ -430,6 +482,7 @@ public sealed partial class Function
         d.ArgStart = start;
         d.ArgCount = (ushort)count;
         d.Op = op; d.Type = type; d.Code = code; d.Ref = @ref; d.Imm = imm;
+        Saw(op);
     }
 
     /// <summary>Rewrites a terminator in place into <c>jump target(args)</c> (branch folding).</summary>
@@ -441,6 +494,7 @@ public sealed partial class Function
         int call = _callCount++;
         _calls[call] = new BlockCallData { Block = target.Index, ArgStart = AllocList(args), ArgCount = args.Length };
         d.Op = Op.Jump; d.Type = IrType.Invalid; d.Code = 0; d.Ref = call; d.Imm = 0; d.ArgCount = 0;
+        Saw(Op.Jump);
     }
 
     // ---- Branch targets.
@@ -516,6 +570,8 @@ public sealed partial class Function
             _calls = (BlockCallData[])_calls.Clone(), _callCount = _callCount,
             _firstBlock = _firstBlock, _lastBlock = _lastBlock,
         };
+        _opsSeen.CopyTo(f._opsSeen, 0);
+        f._flagsSeen = _flagsSeen;
         foreach (var s in Signatures) f.AddSignatureRaw(s);
         foreach (var e in ExtFuncs) f.AddExtFuncRaw(e);
         return f;

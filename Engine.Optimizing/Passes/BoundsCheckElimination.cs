@@ -57,6 +57,7 @@ public sealed class BoundsCheckElimination : IPass, IUsesAnalyses
 
     public bool Run(Function f)
     {
+        if (!f.MayContain(Op.BoundsCheck)) return false; // nothing to remove or merge (guarded memories have none)
         _analyses.Compute(f, _shared);
         _table.Clear();
         _undo.Clear();

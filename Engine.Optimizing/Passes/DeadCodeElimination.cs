@@ -32,14 +32,21 @@ public sealed class DeadCodeElimination : IPass, IUsesAnalyses
         _analyses = analyses ?? new FunctionAnalyses();
     }
     readonly Stack<Value> _work = new();
+    readonly IncomingEdges _incoming = new();
+    bool[] _liveValue = new bool[64], _liveInst = new bool[64];
 
     public bool Run(Function f)
     {
         bool changed = RemoveUnreachableBlocks(f);
         if (changed) _analyses.Invalidate(); // the layout lost blocks
-        var liveValue = new bool[f.ValueCount];
-        var liveInst = new bool[f.InstCount];
-        var incoming = IncomingEdges(f);
+        if (_liveValue.Length < f.ValueCount) _liveValue = new bool[Math.Max(f.ValueCount, 2 * _liveValue.Length)];
+        if (_liveInst.Length < f.InstCount) _liveInst = new bool[Math.Max(f.InstCount, 2 * _liveInst.Length)];
+        var liveValue = _liveValue;
+        var liveInst = _liveInst;
+        Array.Clear(liveValue, 0, f.ValueCount);
+        Array.Clear(liveInst, 0, f.InstCount);
+        var incoming = _incoming;
+        incoming.Compute(f);
 
         foreach (var b in f.Blocks)
             foreach (var i in f.InstsOf(b))
@@ -60,9 +67,9 @@ public sealed class DeadCodeElimination : IPass, IUsesAnalyses
                 liveInst[vd.Owner] = true;
                 foreach (var a in f.Args(new Inst(vd.Owner))) _work.Push(a);
             }
-            else if (vd.Kind == ValueKind.Param && incoming.TryGetValue(vd.Owner, out var edges))
+            else if (vd.Kind == ValueKind.Param)
             {
-                foreach (var (branch, t) in edges) _work.Push(f.TargetArgs(branch, t)[vd.Num]);
+                foreach (var (branch, t) in incoming.Into(new Block(vd.Owner))) _work.Push(f.TargetArgs(branch, t)[vd.Num]);
             }
         }
 
@@ -80,8 +87,7 @@ public sealed class DeadCodeElimination : IPass, IUsesAnalyses
             {
                 if (liveValue[f.BlockParams(b)[k].Index]) continue;
                 f.RemoveBlockParam(b, k);
-                if (incoming.TryGetValue(b.Index, out var edges))
-                    foreach (var (branch, t) in edges) f.RemoveTargetArg(branch, t, k);
+                foreach (var (branch, t) in incoming.Into(b)) f.RemoveTargetArg(branch, t, k);
                 changed = true;
             }
         }
@@ -99,24 +105,5 @@ public sealed class DeadCodeElimination : IPass, IUsesAnalyses
             changed = true;
         }
         return changed;
-    }
-
-    /// <summary>For each block: the branch targets that go to it (one per edge, so a br_table naming it twice gives two).</summary>
-    static Dictionary<int, List<(Inst Branch, int Target)>> IncomingEdges(Function f)
-    {
-        var incoming = new Dictionary<int, List<(Inst, int)>>();
-        foreach (var b in f.Blocks)
-        {
-            var term = f.LastInst(b);
-            if (!term.IsValid) continue;
-            int n = f.TargetCount(term);
-            for (int t = 0; t < n; t++)
-            {
-                int target = f.TargetBlock(term, t).Index;
-                if (!incoming.TryGetValue(target, out var list)) incoming[target] = list = new();
-                list.Add((term, t));
-            }
-        }
-        return incoming;
     }
 }

@@ -29,44 +29,43 @@ public sealed class GlobalValueNumbering : IPass, IUsesAnalyses
         _shared = analyses is not null;
         _analyses = analyses ?? new FunctionAnalyses();
     }
-    readonly Dictionary<Key, Inst> _table = new();
-    readonly List<(Key Key, Inst Previous, bool Had)> _undo = new();
+    readonly ScopedMap<Key, Inst> _table = new();
+    /// <summary>The walk: (block, undo mark); a mark ≥ 0 means "leave the subtree: undo to the mark".</summary>
+    readonly Stack<(Block Block, int Mark)> _stack = new();
 
-    readonly record struct Key(Op Op, IrType Type, byte Code, int Ref, long Imm, int A0, int A1, int A2);
+    readonly struct Key(Op op, IrType type, byte code, int @ref, long imm, int a0, int a1, int a2) : IScopedKey<Key>
+    {
+        readonly long _imm = imm;
+        readonly int _ref = @ref, _a0 = a0, _a1 = a1, _a2 = a2;
+        readonly int _opTypeCode = (int)op | (int)type << 16 | code << 24;
+
+        public int Hash() => KeyHash.Mix((uint)_opTypeCode | (long)_ref << 32, _imm, ((uint)_a0 | (long)_a1 << 32) ^ ((long)_a2 << 17));
+
+        public bool Same(in Key o) =>
+            _opTypeCode == o._opTypeCode && _a0 == o._a0 && _a1 == o._a1 && _a2 == o._a2 && _imm == o._imm && _ref == o._ref;
+    }
 
     public bool Run(Function f)
     {
         _analyses.Compute(f, _shared);
-        _table.Clear();
-        _undo.Clear();
+        _table.Reset(f.InstCount);
         bool changed = false;
-        // Explicit stack of (block, undo height); a negative block index marks "leave the subtree".
-        var stack = new Stack<(Block Block, int Mark)>();
-        stack.Push((f.EntryBlock, -1));
-        while (stack.Count > 0)
+        _stack.Clear();
+        _stack.Push((f.EntryBlock, -1));
+        while (_stack.Count > 0)
         {
-            var (b, mark) = stack.Pop();
+            var (b, mark) = _stack.Pop();
             if (mark >= 0)
             {
-                Undo(mark);
+                _table.UndoTo(mark);
                 continue;
             }
-            stack.Push((b, _undo.Count));
+            _stack.Push((b, _table.Mark));
             foreach (var i in f.InstsOf(b)) changed |= Visit(f, i);
             var children = _dom.Children(b);
-            for (int c = children.Length - 1; c >= 0; c--) stack.Push((children[c], -1));
+            for (int c = children.Length - 1; c >= 0; c--) _stack.Push((children[c], -1));
         }
         return changed;
-    }
-
-    void Undo(int height)
-    {
-        for (int k = _undo.Count - 1; k >= height; k--)
-        {
-            var (key, previous, had) = _undo[k];
-            if (had) _table[key] = previous; else _table.Remove(key);
-        }
-        _undo.RemoveRange(height, _undo.Count - height);
     }
 
     static bool IsCandidate(Function f, Inst i)
@@ -95,8 +94,7 @@ public sealed class GlobalValueNumbering : IPass, IUsesAnalyses
             f.RemoveInst(i);
             return true;
         }
-        _undo.Add((key, default, false));
-        _table[key] = i;
+        _table.Set(key, i);
         return false;
     }
 }

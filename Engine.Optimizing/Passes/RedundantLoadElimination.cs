@@ -35,8 +35,7 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
         _shared = analyses is not null;
         _analyses = analyses ?? new FunctionAnalyses();
     }
-    readonly Dictionary<Key, (Value Value, int Version)> _avail = new();
-    readonly List<(Key Key, (Value, int) Previous, bool Had)> _undoAvail = new();
+    readonly ScopedMap<Key, (Value Value, int Version)> _avail = new();
     readonly List<(int Bucket, int Old)> _undoVersion = new();
     readonly int[] _version = new int[64];
     int _counter;
@@ -46,13 +45,22 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
     readonly Stack<Block> _work = new();
     readonly Stack<(Block Block, int AvailMark, int VersionMark)> _walk = new();
 
-    readonly record struct Key(int Region, int Addr, long Offset, Op Op, IrType Type);
+    readonly struct Key(int region, int addr, long offset, Op op, IrType type) : IScopedKey<Key>
+    {
+        readonly long _offset = offset;
+        readonly int _region = region, _addr = addr;
+        readonly int _opType = (int)op | (int)type << 16;
+
+        public int Hash() => KeyHash.Mix((uint)_region | (long)_addr << 32, _offset, _opType);
+
+        public bool Same(in Key o) => _addr == o._addr && _offset == o._offset && _region == o._region && _opType == o._opType;
+    }
 
     public bool Run(Function f)
     {
+        if (!f.MayContainAny(OpFlags.Load)) return false; // only loads are ever replaced
         _analyses.Compute(f, _shared);
-        _avail.Clear();
-        _undoAvail.Clear();
+        _avail.Reset(f.InstCount);
         _undoVersion.Clear();
         Array.Clear(_version);
         _counter = 0;
@@ -70,7 +78,7 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
                 Undo(availMark, versionMark);
                 continue;
             }
-            _walk.Push((b, _undoAvail.Count, _undoVersion.Count));
+            _walk.Push((b, _avail.Mark, _undoVersion.Count));
             EnterBlock(b);
             foreach (var i in f.InstsOf(b)) changed |= Visit(f, i);
             var children = _dom.Children(b);
@@ -81,12 +89,7 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
 
     void Undo(int availMark, int versionMark)
     {
-        for (int k = _undoAvail.Count - 1; k >= availMark; k--)
-        {
-            var (key, previous, had) = _undoAvail[k];
-            if (had) _avail[key] = previous; else _avail.Remove(key);
-        }
-        _undoAvail.RemoveRange(availMark, _undoAvail.Count - availMark);
+        _avail.UndoTo(availMark);
         for (int k = _undoVersion.Count - 1; k >= versionMark; k--) _version[_undoVersion[k].Bucket] = _undoVersion[k].Old;
         _undoVersion.RemoveRange(versionMark, _undoVersion.Count - versionMark);
     }
@@ -165,10 +168,5 @@ public sealed class RedundantLoadElimination : IPass, IUsesAnalyses
         return bucket < 0 ? 0 : _version[bucket];
     }
 
-    void Record(Key key, Value value, int version)
-    {
-        bool had = _avail.TryGetValue(key, out var previous);
-        _undoAvail.Add((key, previous, had));
-        _avail[key] = (value, version);
-    }
+    void Record(in Key key, Value value, int version) => _avail.Set(key, (value, version));
 }

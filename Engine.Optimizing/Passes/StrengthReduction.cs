@@ -33,6 +33,7 @@ public sealed class StrengthReduction : IPass
 
     public bool Run(Function f)
     {
+        if (!f.MayContain(Op.Udiv) && !f.MayContain(Op.Sdiv) && !f.MayContain(Op.Urem) && !f.MayContain(Op.Srem)) return false;
         _f = f;
         _b.Reset(f);
         bool changed = false;

@@ -40,6 +40,7 @@ public sealed partial class FunctionTranslator
     Value[] _stack = new Value[64];
     int _sp;
     Value[] _scratch = new Value[16];
+    IrType[] _varTypes = new IrType[16];
 
     public FunctionTranslator(ModuleEnvironment env)
     {
@@ -48,7 +49,14 @@ public sealed partial class FunctionTranslator
     }
 
     /// <summary>Translates (and validates) defined function <paramref name="definedIndex"/> (0 = the first one not imported).</summary>
-    public Function Translate(int definedIndex)
+    public Function Translate(int definedIndex) => Translate(definedIndex, null);
+
+    /// <summary>
+    /// Like <see cref="Translate(int)"/>, but fills <paramref name="reuse"/> (emptied by <see cref="Function.Reset"/>)
+    /// when given instead of a new function: a compiler that is done with the previous function's IR saves
+    /// allocating (and the page faults of) fresh tables for every function.
+    /// </summary>
+    public Function Translate(int definedIndex, Function? reuse)
     {
         var module = _env.Module;
         FunctionBody body = module.Code[definedIndex];
@@ -57,7 +65,12 @@ public sealed partial class FunctionTranslator
         _validator.Begin(funcIndex, body);
         var sig = _env.FunctionSignature(funcIndex, bodyOffset);
         // About one IR instruction per byte of wasm code (memory accesses expand, constants and locals shrink).
-        _f = new Function(_env.FunctionName(funcIndex), sig, body.Code.Length);
+        if (reuse is null) _f = new Function(_env.FunctionName(funcIndex), sig, body.Code.Length);
+        else
+        {
+            reuse.Reset(_env.FunctionName(funcIndex), sig, body.Code.Length);
+            _f = reuse;
+        }
         _b.Reset(_f);
         _sp = 0;
         _frameCount = 0;
@@ -65,9 +78,9 @@ public sealed partial class FunctionTranslator
         _savedTop = 0;
 
         var locals = _validator.Locals;
-        var varTypes = new IrType[locals.Length];
-        for (int i = 0; i < locals.Length; i++) varTypes[i] = ModuleEnvironment.IrTypeOf(locals[i], bodyOffset);
-        _ssa.Reset(_f, varTypes);
+        if (_varTypes.Length < locals.Length) _varTypes = new IrType[Math.Max(locals.Length, 2 * _varTypes.Length)];
+        for (int i = 0; i < locals.Length; i++) _varTypes[i] = ModuleEnvironment.IrTypeOf(locals[i], bodyOffset);
+        _ssa.Reset(_f, _varTypes.AsSpan(0, locals.Length));
 
         var entry = _f.CreateBlock();
         _f.AppendBlock(entry);

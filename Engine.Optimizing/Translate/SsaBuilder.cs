@@ -66,7 +66,8 @@ public sealed class SsaBuilder
     public void Reset(Function f, ReadOnlySpan<IrType> varTypes)
     {
         _f = f;
-        _varTypes = varTypes.ToArray();
+        if (_varTypes.Length < varTypes.Length) _varTypes = new IrType[Math.Max(varTypes.Length, 2 * _varTypes.Length)];
+        varTypes.CopyTo(_varTypes);
         _defs.Clear();
         if (_lastValue.Length < varTypes.Length)
         {

@@ -10,7 +10,7 @@ namespace Hoist.Runtime.Linking;
 
 /// <summary>
 /// Lays out a compiled module in one code memory and resolves its relocations: each function at
-/// <see cref="MachineCode.RequiredAlignment"/>, then the module's <see cref="TrapHandler"/>; calls between
+/// <see cref="MachineCode.FunctionAlignment"/>, then the module's <see cref="TrapHandler"/>; calls between
 /// defined functions and to the trap handler are patched (PcRel32 or Abs64); libcalls resolve to the
 /// builtins' entry points (Abs64). Calls to imported functions go through the VMContext's import entries,
 /// so a relocation naming an imported function is a compiler bug and is reported as one. Padding is int3.
@@ -108,5 +108,5 @@ internal static class CodeLinker
         }
     }
 
-    static int AlignUp(int v) => (v + MachineCode.RequiredAlignment - 1) & ~(MachineCode.RequiredAlignment - 1);
+    static int AlignUp(int v) => (v + MachineCode.FunctionAlignment - 1) & ~(MachineCode.FunctionAlignment - 1);
 }

@@ -8,7 +8,7 @@ namespace Hoist.Runtime.Linking;
 /// A module's linked machine code: every defined function laid out in one <see cref="CodeMemory"/>, the
 /// trap handler after them, and the per-function tables (trap sites, source locations) that trap lookup and
 /// backtraces read. Invariants: function i starts at <see cref="FunctionOffset"/>(i), offsets increase
-/// with i and every start is <see cref="MachineCode.RequiredAlignment"/>-aligned; the code is registered in
+/// with i and every start is <see cref="MachineCode.FunctionAlignment"/>-aligned; the code is registered in
 /// <see cref="CodeRegistry"/> while it is mapped. Reference-counted: the module holds one reference and
 /// every instance one more; the last release unmaps the code.
 /// </summary>

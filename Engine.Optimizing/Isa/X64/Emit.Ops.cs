@@ -179,9 +179,9 @@ public sealed partial class Emitter
 
     void EmitBrTable(int block, in MInst mi)
     {
-        // [index, def temp]: the temp is written by the load of the entry, after the last read of the index.
-        var idx = G(0);
-        var temp = G(1);
+        // [index, reuse-def of index]: the index register is ours to overwrite.
+        var idx = G(1);
+        var temp = idx;
         var entries = _fn.Tables[(int)mi.Imm];
         var succs = _code.Successors(block);
         int count = entries.Length - 1;

@@ -868,8 +868,7 @@ public sealed partial class Lower
         mi.Imm = _tables.Count;
         _tables.Add(entries);
         var index = Reg(_f.Arg(i, 0));
-        // The temporary takes the entry (it may share the index's register when the index dies here: no copy).
-        Push(mi, [Operand.Use(index), Operand.Def(NewVReg(RegClass.Int))]);
+        Push(mi, [Operand.Use(index), Operand.ReuseDef(NewVReg(RegClass.Int), 0)]);
         SetSuccessors(vb, [.. succs]);
     }
 

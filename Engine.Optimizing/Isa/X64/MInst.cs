@@ -78,7 +78,7 @@ public enum X64Op : byte
     Jump,
     /// <summary>Conditional branch: compare prefix; successors[0] when it holds, else successors[1].</summary>
     Brif,
-    /// <summary>Jump table: Imm = table id. [use index, def temp (the entry)]</summary>
+    /// <summary>Jump table: Imm = table id. [use index, reuse-def 0]</summary>
     BrTable,
     /// <summary>Return: [fixed-use rax/xmm0 for the first results, any-use for the return-area ones]; the epilogue.</summary>
     Return,

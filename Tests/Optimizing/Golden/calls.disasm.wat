@@ -41,64 +41,68 @@
 ;;      6: mov     r11,[r14]
 ;;      9: lea     rax,[rsp-8]
 ;;      e: cmp     rax,[r11]
-;;     11: jb      00000000000000ACh
+;;     11: jb      00000000000000B0h
 ;;     17: sub     rsp,8
 ;;     1b: mov     edi,edi
 ;;     1d: mov     esi,esi
+;;     1f: mov     rax,rdi
 ;;   ;; @52
-;;     1f: cmp     edi,2
-;;     22: jae     0000000000000039h
-;;     28: lea     r11,[0A4h]
-;;     2f: movsxd  rax,[r11+rdi*4]
-;;     33: add     r11,rax
-;;     36: jmp     r11
+;;     22: cmp     eax,2
+;;     25: jae     000000000000003Ch
+;;     2b: lea     r11,[0A8h]
+;;     32: movsxd  rax,[r11+rax*4]
+;;     36: add     r11,rax
+;;     39: jmp     r11
 ;;   ;; @68
-;;     39: lea     r11,[rdi+1]
-;;     3d: cmp     r11,[r14+38h]
-;;     41: ja      00000000000000B1h
-;;     47: mov     rax,[r14+30h]
-;;     4b: mov     rax,[rax+rdi*8]
-;;     4f: test    rax,rax
-;;     52: je      00000000000000B6h
-;;     58: mov     ecx,[rax+8]
-;;     5b: cmp     ecx,[r14+70h]
-;;     5f: jne     00000000000000BBh
-;;     65: mov     rcx,[rax]
-;;     68: mov     rax,[rax+10h]
-;;     6c: mov     rdi,rsi
-;;     6f: mov     r14,rax
-;;     72: call    rcx
-;;     74: mov     r14,[rbp-8]
-;;     78: mov     eax,eax
+;;     3c: lea     r11,[rdi+1]
+;;     40: cmp     r11,[r14+38h]
+;;     44: ja      00000000000000B5h
+;;     4a: mov     rax,[r14+30h]
+;;     4e: mov     rax,[rax+rdi*8]
+;;     52: test    rax,rax
+;;     55: je      00000000000000BAh
+;;     5b: mov     ecx,[rax+8]
+;;     5e: cmp     ecx,[r14+70h]
+;;     62: jne     00000000000000BFh
+;;     68: mov     rcx,[rax]
+;;     6b: mov     rax,[rax+10h]
+;;     6f: mov     rdi,rsi
+;;     72: mov     r14,rax
+;;     75: call    rcx
+;;     77: mov     r14,[rbp-8]
+;;     7b: mov     eax,eax
 ;;   ;; @6b
-;;     7a: leave
-;;     7b: ret
-;;     7c: mov     rdi,rsi
+;;     7d: leave
+;;     7e: ret
+;;     7f: mov     rdi,rsi
 ;;   ;; @5a
-;;     7f: call    0000000000000084h
-;;     84: mov     r14,[rbp-8]
-;;     88: mov     eax,eax
+;;     82: call    0000000000000087h
+;;     87: mov     r14,[rbp-8]
+;;     8b: mov     eax,eax
 ;;   ;; @5c
-;;     8a: leave
-;;     8b: ret
+;;     8d: leave
+;;     8e: ret
 ;;   ;; @60
-;;     8c: mov     rax,[r14+18h]
-;;     90: mov     rcx,[r14+20h]
-;;     94: mov     rdi,rsi
-;;     97: mov     r14,rcx
-;;     9a: call    rax
-;;     9c: mov     r14,[rbp-8]
-;;     a0: mov     eax,eax
+;;     8f: mov     rax,[r14+18h]
+;;     93: mov     rcx,[r14+20h]
+;;     97: mov     rdi,rsi
+;;     9a: mov     r14,rcx
+;;     9d: call    rax
+;;     9f: mov     r14,[rbp-8]
+;;     a3: mov     eax,eax
 ;;   ;; @62
-;;     a2: leave
-;;     a3: ret
-;;     a4: fdivr   st,st(7)
-;;     a6: (bad)
-;;     a8: call    0FFFFFFFFE90000ACh
+;;     a5: leave
+;;     a6: ret
+;;     a7: int3
+;;     a8: xlat    [rbx]
+;;     a9: (bad)
+;;     ab: jmp     rdi
+;;     ad: (bad)
+;;     af: (bad)
 ;;   ;; -
-;;     ad: add     [rax],al
-;;     af: add     [rax],al
+;;     b1: add     [rax],al
+;;     b3: add     [rax],al
 ;;   ;; @68
-;;     b1: call    00000000000000B6h
-;;     b6: call    00000000000000BBh
-;;     bb: call    00000000000000C0h
+;;     b5: call    00000000000000BAh
+;;     ba: call    00000000000000BFh
+;;     bf: call    00000000000000C4h

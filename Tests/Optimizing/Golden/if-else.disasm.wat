@@ -47,11 +47,11 @@
 ;;     11: jb      0000000000000038h
 ;;     17: sub     rsp,8
 ;;     1b: mov     edi,edi
-;;   ;; @46
-;;     1d: xor     eax,eax
 ;;   ;; @49
-;;     1f: cmp     edi,0
-;;     22: jge     000000000000002Bh
+;;     1d: cmp     edi,0
+;;     20: jge     000000000000002Bh
+;;   ;; -
+;;     26: xor     eax,eax
 ;;     28: mov     rdi,rax
 ;;   ;; @52
 ;;     2b: mov     eax,64h

@@ -33,7 +33,8 @@
 ;;     brif v3, block1, block3(v1)
 ;;
 ;; block1:
-;;     jump block3(v2)
+;;     v10 = iconst.i32 0
+;;     jump block3(v10)
 ;;
 ;; block3(v5: i32):
 ;;     v6 = iconst.i32 100

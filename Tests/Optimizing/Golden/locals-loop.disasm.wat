@@ -26,10 +26,11 @@
 ;;     1d: xor     eax,eax
 ;;     1f: mov     rcx,rax
 ;;   ;; @29
-;;     22: nop     [rax+rax]
-;;     2b: nop     [rax+rax]
-;;     34: nop     [rax+rax]
-;;     3d: nop     [rax]
+;;     22: jmp     short 0000000000000040h
+;;     24: nop     [rax+rax]
+;;     2d: nop     [rax+rax]
+;;     36: nop     [rax+rax]
+;;     3f: nop
 ;;   ;; @30
 ;;     40: cmp     ecx,edi
 ;;     42: jge     0000000000000050h
