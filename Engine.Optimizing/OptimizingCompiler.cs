@@ -22,6 +22,13 @@ namespace Hoist.Optimizing;
 /// </remarks>
 public sealed class OptimizingCompiler : ICompiler
 {
+    readonly X64Features _cpu;
+
+    public OptimizingCompiler() : this(X64Features.Host) { }
+
+    /// <summary>A compiler whose code uses only the x86-64 extensions in <paramref name="cpu"/> (tests of the fallbacks).</summary>
+    public OptimizingCompiler(X64Features cpu) => _cpu = cpu;
+
     public string Name => "optimizing";
 
     /// <summary><c>HOIST_COMPILE_STATS=1</c>: print a per-stage breakdown of every module compiled to stderr (<see cref="CompileStats"/>).</summary>
@@ -55,7 +62,7 @@ public sealed class OptimizingCompiler : ICompiler
 
         if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
         {
-            var pipeline = new FunctionPipeline(env, input) { Stats = stats };
+            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats };
             for (int i = 0; i < code.Count; i++) functions[i] = pipeline.Compile(i);
             return new CompiledModule(Name, functions);
         }
@@ -71,7 +78,7 @@ public sealed class OptimizingCompiler : ICompiler
         var gate = new object();
         void Work()
         {
-            var pipeline = new FunctionPipeline(env, input) { Stats = stats is null ? null : new CompileStats() };
+            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats is null ? null : new CompileStats() };
             int i;
             while ((i = Interlocked.Increment(ref next)) < code.Count && i < Volatile.Read(ref failedIndex))
             {
@@ -104,11 +111,13 @@ public sealed class OptimizingCompiler : ICompiler
 }
 
 /// <summary>One thread's compiler: every stage's reusable state.</summary>
-public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input)
+public sealed class FunctionPipeline(ModuleEnvironment env, CompileInput input, X64Features cpu)
 {
+    public FunctionPipeline(ModuleEnvironment env, CompileInput input) : this(env, input, X64Features.Host) { }
+
     readonly FunctionTranslator _translator = new(env);
     readonly PassManager _passes = PassManager.CreateDefault();
-    readonly Lower _lower = new();
+    readonly Lower _lower = new(cpu);
     readonly Emitter _emitter = new(input.Offsets, input.ConsumeFuel, input.EpochInterruption);
     /// <summary>The IR of the function being compiled, refilled for each one: nothing keeps the IR once emitted.</summary>
     readonly Function _ir = new("", new Signature(CallConv.Wasm, [], []));

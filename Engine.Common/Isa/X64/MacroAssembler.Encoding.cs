@@ -77,9 +77,24 @@ public sealed partial class MacroAssembler
         if (m.Index != Mem.NoReg) rex |= (uint)(m.Index & 8) >> 2;
         if (m.Base != Mem.NoReg) rex |= (uint)(m.Base & 8) >> 3;
         int n = Head(ref d, op, rex, (op & Enc.ByteReg) != 0 && (uint)(reg - 4) < 4u);
+        n = PutMem(ref d, n, reg, m, out int ripField);
+        n = PutImm(ref d, n, imm, immSize);
+        _buf.Commit(n);
+        // RIP-relative displacements count from the end of the instruction, immediate included.
+        if (ripField >= 0) _buf.UseLabel(new Label(m.Disp), start + ripField, start + n, FixupKind.Rel32);
+    }
+
+    /// <summary>
+    /// ModRM (with <paramref name="reg"/> in its reg field), SIB and displacement of the memory operand <paramref name="m"/>
+    /// at <c>d[n..]</c>; returns the new length, and in <paramref name="ripField"/> where a RIP-relative displacement
+    /// field is (-1 if none; the caller registers its fixup once the instruction's end is known).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PutMem(ref byte d, int n, int reg, Mem m, out int ripField)
+    {
         uint r = (uint)(reg & 7) << 3;
         int disp = m.Disp;
-        int ripField = -1;
+        ripField = -1;
         if (m.IsRip)
         {
             Put(ref d, n++, r | 5);
@@ -113,10 +128,7 @@ public sealed partial class MacroAssembler
             if (mod == 0x40) Put(ref d, n++, (uint)disp);
             else if (mod == 0x80) n = PutImm(ref d, n, disp, 4);
         }
-        n = PutImm(ref d, n, imm, immSize);
-        _buf.Commit(n);
-        // RIP-relative displacements count from the end of the instruction, immediate included.
-        if (ripField >= 0) _buf.UseLabel(new Label(m.Disp), start + ripField, start + n, FixupKind.Rel32);
+        return n;
     }
 
     /// <summary><c>op+reg</c> (register in the opcode's low bits), then an optional immediate.</summary>

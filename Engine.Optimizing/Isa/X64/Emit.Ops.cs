@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Hoist.Isa;
 using Hoist.Isa.X64;
 using Hoist.Optimizing.CodeGen;
@@ -11,9 +10,6 @@ namespace Hoist.Optimizing.Isa.X64;
 // Emit.Float.cs, calls and returns in Emit.Calls.cs.
 public sealed partial class Emitter
 {
-    static readonly bool s_lzcnt = Lzcnt.IsSupported;
-    static readonly bool s_tzcnt = Bmi1.IsSupported;
-
     void EmitInst(int block, int index, in MInst mi)
     {
         Width w = mi.Width;
@@ -40,6 +36,14 @@ public sealed partial class Emitter
                 else _masm.Alu((AluOp)mi.Aux, w, G(2), G(1));
                 break;
             case X64Op.AluRI: _masm.Alu((AluOp)mi.Aux, w, G(1), (int)mi.Imm); break;
+            case X64Op.AluRM:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                if (mi.Aux == 8) _masm.Imul(w, G(1), m);
+                else _masm.Alu((AluOp)mi.Aux, w, G(1), m);
+                break;
+            }
             case X64Op.ImulRRI: _masm.Imul(w, G(0), G(1), (int)mi.Imm); break;
             case X64Op.Lea: _masm.Lea(mi.Size == 4 ? Width.W32 : Width.W64, G(0), MemOf(mi)); break;
             case X64Op.Unary:
@@ -49,6 +53,9 @@ public sealed partial class Emitter
             case X64Op.ShiftRI:
                 if (mi.Imm != 0) _masm.Shift((ShiftOp)mi.Aux, w, G(1), (byte)mi.Imm);
                 break;
+            case X64Op.Rorx: _masm.Rorx(w, G(0), G(1), (byte)mi.Imm); break;
+            case X64Op.ShiftX: _masm.Shiftx((ShiftOp)mi.Aux, w, G(0), G(1), G(2)); break;
+            case X64Op.Andn: _masm.Andn(w, G(0), G(1), G(2)); break;
             case X64Op.BitCount: EmitBitCount(mi); break;
             case X64Op.Movsx:
                 _masm.Movsx(w, G(0), mi.Aux switch { 1 => Width.W8, 2 => Width.W16, _ => Width.W32 }, G(1));
@@ -76,6 +83,7 @@ public sealed partial class Emitter
                 break;
             }
             case X64Op.SseRR: EmitSseBinary(mi); break;
+            case X64Op.SseRM: EmitSseBinaryMem(mi); break;
             case X64Op.SseUnary: EmitSseUnary(mi); break;
             case X64Op.Convert: EmitConvert(mi); break;
             case X64Op.Jump:
@@ -112,6 +120,21 @@ public sealed partial class Emitter
             case CmpKind.Imm: _masm.Cmp(w, G(0), (int)mi.Imm); return 1;
             case CmpKind.Reg: _masm.Cmp(w, G(0), G(1)); return 2;
             case CmpKind.Float: _masm.Sse(mi.CmpSize == 4 ? SseOp.Ucomiss : SseOp.Ucomisd, X(0), X(1)); return 2;
+            case CmpKind.Flags: return 0;
+            case CmpKind.RegMem:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                _masm.Cmp(w, G(0), m);
+                return 1 + MemRegCount(mi);
+            }
+            case CmpKind.MemImm:
+            {
+                var m = MemOf(mi);
+                MarkMemory(mi);
+                _masm.Cmp(w, m, (int)mi.Imm);
+                return MemRegCount(mi);
+            }
             default: throw new InvalidOperationException("no condition");
         }
     }
@@ -158,6 +181,7 @@ public sealed partial class Emitter
     {
         // [index, reuse-def of index]: the index register is ours to overwrite.
         var idx = G(1);
+        var temp = idx;
         var entries = _fn.Tables[(int)mi.Imm];
         var succs = _code.Successors(block);
         int count = entries.Length - 1;
@@ -165,8 +189,8 @@ public sealed partial class Emitter
         _masm.Jcc(Cond.AboveOrEqual, LabelOf(succs[entries[0]]), JumpDistance.Near);
         var table = _masm.NewLabel();
         _masm.Lea(Width.W64, X64Regs.Scratch, Mem.Rip(table));
-        _masm.Movsx(Width.W64, idx, Width.W32, Mem.At(X64Regs.Scratch, idx, 4));
-        _masm.Add(Width.W64, X64Regs.Scratch, idx);
+        _masm.Movsx(Width.W64, temp, Width.W32, Mem.At(X64Regs.Scratch, idx, 4));
+        _masm.Add(Width.W64, X64Regs.Scratch, temp);
         _masm.Jmp(X64Regs.Scratch);
         _jumpTables.Add((table, entries[1..], block));
     }
@@ -261,7 +285,7 @@ public sealed partial class Emitter
         switch (mi.Aux)
         {
             case 0:
-                if (s_lzcnt) { _masm.Lzcnt(w, dst, src); break; }
+                if (_fn.Cpu.Lzcnt) { _masm.Lzcnt(w, dst, src); break; }
                 // bsr leaves dst undefined and sets ZF for 0: substitute 2*bits-1, which the xor turns into bits.
                 _masm.MovImm(Width.W32, X64Regs.Scratch, mi.Size * 16 - 1);
                 _masm.Bsr(w, dst, src);
@@ -269,7 +293,7 @@ public sealed partial class Emitter
                 _masm.Xor(w, dst, mi.Size * 8 - 1);
                 break;
             case 1:
-                if (s_tzcnt) { _masm.Tzcnt(w, dst, src); break; }
+                if (_fn.Cpu.Bmi1) { _masm.Tzcnt(w, dst, src); break; }
                 _masm.MovImm(Width.W32, X64Regs.Scratch, mi.Size * 8);
                 _masm.Bsf(w, dst, src);
                 _masm.Cmov(Cond.Zero, w, dst, X64Regs.Scratch);

@@ -21,7 +21,7 @@ namespace Hoist.Optimizing.Isa.X64;
 /// context's limit (trap StackOverflow), <c>sub rsp, alloc</c>. Epilogue: reload the saved registers,
 /// <c>leave; ret n</c>. Moves the allocator inserts run before/after their instruction; stack-to-stack moves go
 /// through r11. A jump to the block emitted next is omitted, and a block that holds only a jump (an empty edge
-/// block) is not emitted at all: its label is the target's.
+/// block) is not emitted at all: its label is the target's. Loop heads are aligned to 32 bytes with NOPs.
 /// Every instruction that reads or writes linear memory records a MemoryOutOfBounds trap site at its start.
 /// </summary>
 public sealed partial class Emitter
@@ -304,6 +304,9 @@ public sealed partial class Emitter
         if (@base == Gpr.R13 && mi.MemScaleLog2 == 0 && mi.Disp == 0 && index != Gpr.R13) (@base, index) = (index, @base);
         return Mem.At(@base, index, 1 << mi.MemScaleLog2, mi.Disp);
     }
+
+    /// <summary>How many allocated registers the memory operand uses (r14 and absent parts are none).</summary>
+    static int MemRegCount(in MInst mi) => (mi.MemBase < MInst.Vmctx ? 1 : 0) + (mi.MemIndex < MInst.Vmctx ? 1 : 0);
 
     /// <summary>Records a guard-page trap site at the next instruction when it touches linear memory.</summary>
     void MarkMemory(in MInst mi)

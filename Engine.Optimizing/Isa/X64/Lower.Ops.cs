@@ -156,6 +156,7 @@ public sealed partial class Lower
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
         if (commutative && (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b))) (a, b) = (b, a);
+        if (commutative && !IsConst(b, out _) && !CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -166,6 +167,8 @@ public sealed partial class Lower
             Push(mi, [Operand.Use(ra), Operand.ReuseDef(dst, 0)]);
             return;
         }
+        if (TryAluMem((byte)alu, SizeOf(t), a, b, dst)) return;
+        if (alu == AluOp.And && _cpu.Bmi1 && TryAndn(t, a, b, dst)) return;
         var m = M(X64Op.AluRR, SizeOf(t));
         m.Aux = (byte)alu;
         var x = Reg(a);
@@ -188,6 +191,15 @@ public sealed partial class Lower
             Push(l, [Operand.Def(dst)]);
             return;
         }
+        if (_flagSetters.Contains(i.Index) && TryImm32(b, out int fimm))
+        {
+            // The branch after this tests the result's ZF (TryFlagsFromAdd): add, not lea.
+            var add = M(X64Op.AluRI, size);
+            add.Aux = (byte)AluOp.Add;
+            add.Imm = fimm;
+            Push(add, [Operand.Use(Reg(a)), Operand.ReuseDef(dst, 0)]);
+            return;
+        }
         if (TryImm32(b, out int imm))
         {
             // lea keeps the input: no copy when it lives on. x << k + imm is one lea too.
@@ -204,6 +216,8 @@ public sealed partial class Lower
             Push(l, [Operand.Def(dst), Operand.Use(Reg(a))]);
             return;
         }
+        if (!CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
+        if (TryAluMem((byte)AluOp.Add, size, a, b, dst)) return;
         var m = M(X64Op.Lea, size);
         m.MemBase = 1;
         m.MemIndex = 2;
@@ -212,6 +226,30 @@ public sealed partial class Lower
         var x = Reg(a);
         var y = Reg(b);
         Push(m, [Operand.Def(dst), Operand.Use(x), Operand.Use(y)]);
+    }
+
+    // iadds that must be lowered as a flag-setting `add r, imm` because the branch right after them tests their ZF.
+    readonly HashSet<int> _flagSetters = new();
+
+    /// <summary>
+    /// A conditional branch on "<paramref name="v"/> != 0" (or == 0) where v is an <c>iadd x, imm</c> that is the IR
+    /// instruction right before <paramref name="next"/> (itself right before the branch): the add is lowered as
+    /// <c>add r, imm</c> (see LowerIadd) and the branch uses its ZF (<see cref="CmpKind.Flags"/>), as in
+    /// <c>sub ecx, 1; jnz</c>. Nothing is emitted between the two but the allocator's moves, which leave the flags alone.
+    /// </summary>
+    bool TryFlagsFromAdd(ref MInst mi, Value v, Inst next)
+    {
+        if (_f.OpOf(_cur) != Op.Brif) return false;
+        v = _f.Resolve(v);
+        var def = _f.DefiningInst(v);
+        if (!def.IsValid || _f.OpOf(def) != Op.Iadd || _f.NextInst(def) != next || _f.BlockOf(def) != _block) return false;
+        Value a = _f.Arg(def, 0), b = _f.Arg(def, 1);
+        if (IsConst(a, out _)) (a, b) = (b, a);
+        if (IsConst(a, out _) || _f.Resolve(a) == _vmctx || !IsConst(b, out long k)) return false;
+        if (_f.TypeOf(v) == IrType.I64 && k != (int)k) return false;
+        _flagSetters.Add(def.Index);
+        mi.Cmp = CmpKind.Flags;
+        return true;
     }
 
     /// <summary>A same-block single-use <c>ishl v, k</c> with k in 1..3: an index register's scale (absorbed).</summary>
@@ -228,6 +266,33 @@ public sealed partial class Lower
         return true;
     }
 
+    /// <summary>BMI1 <c>andn dst, y, x</c> for <c>band x, (bnot y)</c> (either order) with the bnot single-use in this block.</summary>
+    bool TryAndn(IrType t, Value a, Value b, VReg dst)
+    {
+        if (!IsDefinedBy(_f.Resolve(b), Op.Bnot)) (a, b) = (b, a);
+        if (!IsDefinedBy(_f.Resolve(b), Op.Bnot) || !TryAbsorb(b, Op.Bnot, out var not)) return false;
+        var mi = M(X64Op.Andn, SizeOf(t));
+        var y = Reg(_f.Arg(not, 0));
+        var x = Reg(a);
+        Push(mi, [Operand.Def(dst), Operand.Use(y), Operand.Use(x)]);
+        return true;
+    }
+
+    /// <summary><c>op a, [mem]</c> when <paramref name="b"/> is a load that folds (Aux as AluRR: an AluOp, or 8 for imul).</summary>
+    bool TryAluMem(byte aux, int size, Value a, Value b, VReg dst)
+    {
+        if (!CanFoldLoad(b)) return false;
+        var m = M(X64Op.AluRM, size);
+        m.Aux = aux;
+        var x = Reg(a);
+        _ops.Clear();
+        _ops.Add(Operand.Use(x));
+        _ops.Add(Operand.ReuseDef(dst, 0));
+        TryFoldLoad(ref m, b);
+        Push(m);
+        return true;
+    }
+
     /// <summary>
     /// For a commutative two-address op: whether to make the second operand the one the result overwrites. A block
     /// parameter (a loop's accumulator) is preferred: the result then takes its register and the back edge needs no move.
@@ -240,6 +305,7 @@ public sealed partial class Lower
     {
         Value a = _f.Arg(i, 0), b = _f.Arg(i, 1);
         if (IsConst(a, out _) && !IsConst(b, out _) || ReusePrefersSecond(a, b)) (a, b) = (b, a);
+        if (!IsConst(b, out _) && !CanFoldLoad(b) && CanFoldLoad(a)) (a, b) = (b, a);
         var dst = VOf(_f.Result(i));
         if (TryImm32(b, out int imm))
         {
@@ -248,6 +314,7 @@ public sealed partial class Lower
             Push(mi, [Operand.Def(dst), Operand.Use(Reg(a))]);
             return;
         }
+        if (TryAluMem(8, SizeOf(t), a, b, dst)) return;
         var m = M(X64Op.AluRR, SizeOf(t));
         m.Aux = 8;
         var x = Reg(a);
@@ -270,10 +337,29 @@ public sealed partial class Lower
         if (IsConst(_f.Arg(i, 1), out long c))
         {
             _absorbed[_f.Resolve(_f.Arg(i, 1)).Index]++;
+            if (_cpu.Bmi2 && shift is ShiftOp.Rol or ShiftOp.Ror && (c & (size * 8 - 1)) != 0)
+            {
+                // rorx: non-destructive (no copy when the input lives on), flags untouched. rotl k = rotr (w - k).
+                var r = M(X64Op.Rorx, size);
+                int bits = size * 8;
+                r.Imm = shift == ShiftOp.Ror ? c & (bits - 1) : (bits - (c & (bits - 1))) & (bits - 1);
+                Push(r, [Operand.Def(dst), Operand.Use(Reg(_f.Arg(i, 0)))]);
+                return;
+            }
             var mi = M(X64Op.ShiftRI, size);
             mi.Aux = (byte)shift;
             mi.Imm = c & (size * 8 - 1);
             Push(mi, [Operand.Use(Reg(_f.Arg(i, 0))), Operand.ReuseDef(dst, 0)]);
+            return;
+        }
+        if (_cpu.Bmi2 && shift is ShiftOp.Shl or ShiftOp.Shr or ShiftOp.Sar)
+        {
+            // shlx/shrx/sarx: the count in any register (no rcx constraint), non-destructive; they mask the count as wasm does.
+            var x = M(X64Op.ShiftX, size);
+            x.Aux = (byte)shift;
+            var src = Reg(_f.Arg(i, 0));
+            var count = Reg(_f.Arg(i, 1));
+            Push(x, [Operand.Def(dst), Operand.Use(src), Operand.Use(count)]);
             return;
         }
         var m = M(X64Op.ShiftRC, size);
@@ -355,12 +441,12 @@ public sealed partial class Lower
     /// to <see cref="_ops"/>: a single-use icmp (or fcmp, when <paramref name="allowFloatExtra"/> or its condition
     /// is one flag test) in this block is fused, else <c>test c, c</c>.
     /// </summary>
-    void AddCondition(ref MInst mi, Value cond, bool allowFloatExtra)
+    void AddCondition(ref MInst mi, Value cond, bool allowFloatExtra, bool intoTrap = false)
     {
         var def = _f.DefiningInst(cond);
         if (def.IsValid && _f.OpOf(def) == Op.Icmp && TryAbsorb(cond, Op.Icmp, out _))
         {
-            AddIcmp(ref mi, def);
+            AddIcmp(ref mi, def, intoTrap);
             return;
         }
         if (def.IsValid && _f.OpOf(def) == Op.Fcmp && (allowFloatExtra || CondOf((FloatCC)_f[def].Code).Extra == FloatExtra.None)
@@ -371,6 +457,13 @@ public sealed partial class Lower
         }
         mi.Cond = Cond.NotEqual;
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(cond));
+        if (TryFlagsFromAdd(ref mi, cond, _cur)) return;
+        if (TryFoldLoad(ref mi, cond, intoTrap))
+        {
+            mi.Cmp = CmpKind.MemImm;
+            mi.Imm = 0;
+            return;
+        }
         AddTest(ref mi, cond, count: true);
     }
 
@@ -395,12 +488,22 @@ public sealed partial class Lower
         _ops.Add(Operand.Use(Reg(v)));
     }
 
-    void AddIcmp(ref MInst mi, Inst cmp)
+    /// <summary>
+    /// Adds the compare prefix of <paramref name="cmp"/>. A compare lowered exactly once (a single use) may fold a load
+    /// operand (<c>cmp r, [m]</c>, <c>cmp [m], imm</c>); <paramref name="intoTrap"/>: the user is a conditional trap.
+    /// </summary>
+    void AddIcmp(ref MInst mi, Inst cmp, bool intoTrap = false)
     {
         var cc = (IntCC)_f[cmp].Code;
         Value a = _f.Arg(cmp, 0), b = _f.Arg(cmp, 1);
         mi.CmpSize = (byte)SizeOf(_f.TypeOf(a));
         if (IsConst(a, out _) && !IsConst(b, out _))
+        {
+            (a, b) = (b, a);
+            cc = cc.Swapped();
+        }
+        bool fold = _uses[_f.Result(cmp).Index] == 1;
+        if (fold && !IsConst(b, out _) && !CanFoldLoad(b, intoTrap) && CanFoldLoad(a, intoTrap))
         {
             (a, b) = (b, a);
             cc = cc.Swapped();
@@ -411,14 +514,33 @@ public sealed partial class Lower
         if (IsConst(b, out long c) && c == 0 && cc is IntCC.Eq or IntCC.Ne)
         {
             if (count) _absorbed[_f.Resolve(b).Index]++;
+            if (fold && _f.NextInst(cmp) == _cur && TryFlagsFromAdd(ref mi, a, cmp)) return;
+            if (fold && TryFoldLoad(ref mi, a, intoTrap))
+            {
+                mi.Cmp = CmpKind.MemImm;
+                mi.Imm = 0;
+                return;
+            }
             AddTest(ref mi, a, count);
             return;
         }
         if (TryImm32(b, out int imm, count))
         {
-            mi.Cmp = CmpKind.Imm;
             mi.Imm = imm;
+            if (fold && TryFoldLoad(ref mi, a, intoTrap))
+            {
+                mi.Cmp = CmpKind.MemImm;
+                return;
+            }
+            mi.Cmp = CmpKind.Imm;
             _ops.Add(Operand.Use(Reg(a)));
+            return;
+        }
+        if (fold && CanFoldLoad(b, intoTrap))
+        {
+            mi.Cmp = CmpKind.RegMem;
+            _ops.Add(Operand.Use(Reg(a)));
+            TryFoldLoad(ref mi, b, intoTrap);
             return;
         }
         mi.Cmp = CmpKind.Reg;
@@ -473,7 +595,7 @@ public sealed partial class Lower
         var mi = M(X64Op.TrapIf, 8);
         mi.Aux = _f[i].Code;
         _ops.Clear();
-        AddCondition(ref mi, _f.Arg(i, 0), allowFloatExtra: false);
+        AddCondition(ref mi, _f.Arg(i, 0), allowFloatExtra: false, intoTrap: true);
         if (!whenNonZero) mi.Cond = mi.Cond.Invert();
         if (mi.Cmp == CmpKind.Float)
         {
@@ -515,15 +637,42 @@ public sealed partial class Lower
 
     // ---- Float.
 
+    /// <summary>Whether an SSE binary op is selected in its three-operand AVX form ([def dst, use a, use b | mem]).</summary>
+    internal static bool IsVex3(SseBin bin, X64Features cpu) => cpu.Avx && bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div;
+
     void LowerSse(Inst i, IrType t, SseBin bin)
     {
         var mi = M(X64Op.SseRR, SizeOf(t));
         mi.Aux = (byte)bin;
+        bool vex = IsVex3(bin, _cpu);
         Value x = _f.Arg(i, 0), y = _f.Arg(i, 1);
-        if (bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
+        if (!vex && bin is SseBin.Add or SseBin.Mul && ReusePrefersSecond(x, y)) (x, y) = (y, x);
+        if (bin is SseBin.Add or SseBin.Mul && !CanFoldLoad(y) && CanFoldLoad(x)) (x, y) = (y, x);
+        var dst = VOf(_f.Result(i));
+        if (bin is SseBin.Add or SseBin.Sub or SseBin.Mul or SseBin.Div && CanFoldLoad(y))
+        {
+            var rm = M(X64Op.SseRM, SizeOf(t));
+            rm.Aux = (byte)bin;
+            var ra = Reg(x);
+            _ops.Clear();
+            if (vex)
+            {
+                _ops.Add(Operand.Def(dst));
+                _ops.Add(Operand.Use(ra));
+            }
+            else
+            {
+                _ops.Add(Operand.Use(ra));
+                _ops.Add(Operand.ReuseDef(dst, 0));
+            }
+            TryFoldLoad(ref rm, y);
+            Push(rm);
+            return;
+        }
         var a = Reg(x);
         var b = Reg(y);
-        Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(VOf(_f.Result(i)), 0)]);
+        if (vex) Push(mi, [Operand.Def(dst), Operand.Use(a), Operand.Use(b)]);
+        else Push(mi, [Operand.Use(a), Operand.Use(b), Operand.ReuseDef(dst, 0)]);
     }
 
     void LowerSseUnary(Inst i, IrType t, SseUn un)
@@ -579,6 +728,7 @@ public sealed partial class Lower
             mi.MemBase = MInst.Vmctx;
             return;
         }
+        if (IsDefinedBy(addr, Op.Iadd) && TryShareAddress(ref mi, addr)) return;
         if (TryAbsorb(addr, Op.Iadd, out var add2))
         {
             Value x = _f.Arg(add2, 0), y = _f.Arg(add2, 1);

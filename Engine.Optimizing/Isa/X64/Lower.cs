@@ -23,8 +23,13 @@ namespace Hoist.Optimizing.Isa.X64;
 /// </list>
 /// One instance serves one thread and many functions.
 /// </summary>
-public sealed partial class Lower
+public sealed partial class Lower(X64Features cpu)
 {
+    /// <summary>The extensions the code may use (see <see cref="X64Features"/>); the emitter takes them from the result.</summary>
+    readonly X64Features _cpu = cpu;
+
+    public Lower() : this(X64Features.Host) { }
+
     Function _f = null!;
     VCode<MInst> _code = null!;
     Value _vmctx;
@@ -89,6 +94,8 @@ public sealed partial class Lower
         _tables.Clear();
         _edgeSuccs.Clear();
         _cmpCounted.Clear();
+        _sharedAddresses.Clear();
+        _flagSetters.Clear();
         Prepare();
         _code = new VCode<MInst>(_vblocks.Count);
         for (int k = _vblocks.Count - 1; k >= 0; k--)
@@ -99,7 +106,7 @@ public sealed partial class Lower
         }
         Build();
         var abi = AbiOf(f.Signature);
-        return new LoweredFunction(_code, [.. _calls], [.. _tables], abi, f.Signature);
+        return new LoweredFunction(_code, [.. _calls], [.. _tables], abi, f.Signature, _cpu);
     }
 
     // ---- Preparation: use counts, predecessors, VCode block order.
@@ -113,10 +120,12 @@ public sealed partial class Lower
             _vreg = new int[size];
             _uses = new int[size];
             _absorbed = new int[size];
+            _addrUses = new int[size];
         }
         Array.Fill(_vreg, -1, 0, nv);
         Array.Clear(_uses, 0, nv);
         Array.Clear(_absorbed, 0, nv);
+        Array.Clear(_addrUses, 0, nv);
         if (_vblockOf.Length < nb)
         {
             int size = Math.Max(nb, _vblockOf.Length * 2);
@@ -136,6 +145,8 @@ public sealed partial class Lower
             foreach (var i in _f.InstsOf(b))
             {
                 foreach (var a in _f.Args(i)) _uses[_f.Resolve(a).Index]++;
+                var iop = _f.OpOf(i);
+                if (iop.IsLoad() || iop.IsStore()) CountAddressUse(b, i);
                 int targets = _f.OpOf(i).IsBranch() ? _f.TargetCount(i) : 0;
                 for (int t = 0; t < targets; t++)
                 {
@@ -217,6 +228,7 @@ public sealed partial class Lower
         {
             if (IsSkipped(i)) continue;
             _src = _f[i].SourceOffset;
+            _cur = i;
             BeginSeq();
             LowerInst(i, vb);
         }
@@ -238,12 +250,17 @@ public sealed partial class Lower
         _vblocks[vb] = v;
     }
 
-    /// <summary>A pure instruction (or a non-faulting load) whose every use was absorbed (or that has none) is not emitted.</summary>
+    /// <summary>
+    /// A pure instruction (or a non-faulting load) whose every use was absorbed (or that has none) is not emitted;
+    /// nor is a linear-memory load folded into its user (which then does the access, see Lower.Fold.cs).
+    /// </summary>
     bool IsSkipped(Inst i)
     {
         var op = _f.OpOf(i);
-        // Pure instructions, and loads of VMContext-side state (they cannot fault), go when every use absorbed them.
-        if (!op.IsPure() && !(op.IsLoad() && new AliasRegion(_f[i].Ref).Kind != RegionKind.Memory)) return false;
+        // Pure instructions, and loads of VMContext-side state (they cannot fault), go when every use absorbed them;
+        // a heap load only when it was used and folded (one with no use may still have to fault).
+        if (!op.IsPure() && !(op.IsLoad() && (new AliasRegion(_f[i].Ref).Kind != RegionKind.Memory || _absorbed[_f.Result(i).Index] > 0)))
+            return false;
         int n = _f.ResultCount(i);
         for (int k = 0; k < n; k++)
         {
@@ -472,5 +489,5 @@ public sealed record CallInfo(Signature Sig, AbiSignature Abi, CallKind Kind, ui
 
 public enum CallKind : byte { Direct, Indirect }
 
-/// <summary>The VCode of one function with the side tables its instructions reference.</summary>
-public sealed record LoweredFunction(VCode<MInst> Code, CallInfo[] Calls, int[][] Tables, AbiSignature Abi, Signature Sig);
+/// <summary>The VCode of one function with the side tables its instructions reference and the extensions it was selected for.</summary>
+public sealed record LoweredFunction(VCode<MInst> Code, CallInfo[] Calls, int[][] Tables, AbiSignature Abi, Signature Sig, X64Features Cpu);

@@ -27,6 +27,8 @@ public enum X64Op : byte
     AluRR,
     /// <summary><c>op a, imm</c>, Aux as <see cref="AluRR"/>. [use a, reuse-def 0]</summary>
     AluRI,
+    /// <summary><c>op a, [mem]</c> (a folded load), Aux as <see cref="AluRR"/>. [use a, reuse-def 0, mem...]</summary>
+    AluRM,
     /// <summary><c>imul dst, src, imm</c>. [def dst, use src]</summary>
     ImulRRI,
     /// <summary><c>lea dst, [mem]</c> at Size. [def dst, mem operands...]</summary>
@@ -37,6 +39,12 @@ public enum X64Op : byte
     ShiftRC,
     /// <summary><c>shift a, imm</c>, Aux = ShiftOp. [use a, reuse-def 0]</summary>
     ShiftRI,
+    /// <summary>BMI2 <c>rorx dst, src, Imm</c> (a constant rotate, as a right rotate). [def dst, use src]</summary>
+    Rorx,
+    /// <summary>BMI2 <c>shlx/shrx/sarx dst, src, count</c>, Aux = ShiftOp. [def dst, use src, use count]</summary>
+    ShiftX,
+    /// <summary>BMI1 <c>andn dst, y, x</c>: dst = ~y &amp; x. [def dst, use y, use x]</summary>
+    Andn,
     /// <summary>Aux = 0 clz, 1 ctz, 2 popcnt. [def dst, use src]</summary>
     BitCount,
     /// <summary>Sign extension from Aux bytes (1, 2, 4) to Size. [def dst, use src]</summary>
@@ -59,6 +67,8 @@ public enum X64Op : byte
 
     /// <summary>SSE binary op, Aux = SseBin. [use a, use b, reuse-def 0]</summary>
     SseRR,
+    /// <summary>SSE binary op with a folded load, Aux = SseBin (add, sub, mul, div). [use a, reuse-def 0, mem...]</summary>
+    SseRM,
     /// <summary>SSE unary op, Aux = SseUn. [def dst, use src] or, for neg/abs, [use a, reuse-def 0]</summary>
     SseUnary,
     /// <summary>Conversions, Aux = ConvKind. [def dst, use src, (early-def temp)]</summary>
@@ -99,6 +109,12 @@ public enum CmpKind : byte
     Float,
     /// <summary><c>test a, Imm</c> (a <c>band</c> with a constant, compared with zero). [use a]</summary>
     TestImm,
+    /// <summary><c>cmp a, [mem]</c> (a folded load; the instruction's memory operand). [use a, mem...]</summary>
+    RegMem,
+    /// <summary><c>cmp [mem], Imm</c> (a folded load). [mem...]</summary>
+    MemImm,
+    /// <summary>No compare: ZF was set by the <c>add</c> lowered right before (a count-down loop's <c>sub</c> + <c>jnz</c>). []</summary>
+    Flags,
 }
 
 /// <summary>Float equality needs two flags: ZF and not PF (Eq), or ZF clear or PF (Ne).</summary>

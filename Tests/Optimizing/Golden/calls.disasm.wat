@@ -41,7 +41,7 @@
 ;;      6: mov     r11,[r14]
 ;;      9: lea     rax,[rsp-8]
 ;;      e: cmp     rax,[r11]
-;;     11: jb      00000000000000B4h
+;;     11: jb      00000000000000B0h
 ;;     17: sub     rsp,8
 ;;     1b: mov     edi,edi
 ;;     1d: mov     esi,esi
@@ -49,61 +49,60 @@
 ;;   ;; @52
 ;;     22: cmp     eax,2
 ;;     25: jae     000000000000003Ch
-;;     2b: lea     r11,[0ACh]
+;;     2b: lea     r11,[0A8h]
 ;;     32: movsxd  rax,[r11+rax*4]
 ;;     36: add     r11,rax
 ;;     39: jmp     r11
 ;;   ;; @68
 ;;     3c: lea     r11,[rdi+1]
 ;;     40: cmp     r11,[r14+38h]
-;;     44: ja      00000000000000B9h
+;;     44: ja      00000000000000B5h
 ;;     4a: mov     rax,[r14+30h]
 ;;     4e: mov     rax,[rax+rdi*8]
 ;;     52: test    rax,rax
-;;     55: je      00000000000000BEh
+;;     55: je      00000000000000BAh
 ;;     5b: mov     ecx,[rax+8]
-;;     5e: mov     edx,[r14+70h]
-;;     62: cmp     ecx,edx
-;;     64: jne     00000000000000C3h
-;;     6a: mov     rcx,[rax]
-;;     6d: mov     rax,[rax+10h]
-;;     71: mov     rdi,rsi
-;;     74: mov     r14,rax
-;;     77: call    rcx
-;;     79: mov     r14,[rbp-8]
-;;     7d: mov     eax,eax
+;;     5e: cmp     ecx,[r14+70h]
+;;     62: jne     00000000000000BFh
+;;     68: mov     rcx,[rax]
+;;     6b: mov     rax,[rax+10h]
+;;     6f: mov     rdi,rsi
+;;     72: mov     r14,rax
+;;     75: call    rcx
+;;     77: mov     r14,[rbp-8]
+;;     7b: mov     eax,eax
 ;;   ;; @6b
-;;     7f: leave
-;;     80: ret
-;;     81: mov     rdi,rsi
+;;     7d: leave
+;;     7e: ret
+;;     7f: mov     rdi,rsi
 ;;   ;; @5a
-;;     84: call    0000000000000089h
-;;     89: mov     r14,[rbp-8]
-;;     8d: mov     eax,eax
+;;     82: call    0000000000000087h
+;;     87: mov     r14,[rbp-8]
+;;     8b: mov     eax,eax
 ;;   ;; @5c
-;;     8f: leave
-;;     90: ret
+;;     8d: leave
+;;     8e: ret
 ;;   ;; @60
-;;     91: mov     rax,[r14+18h]
-;;     95: mov     rcx,[r14+20h]
-;;     99: mov     rdi,rsi
-;;     9c: mov     r14,rcx
-;;     9f: call    rax
-;;     a1: mov     r14,[rbp-8]
-;;     a5: mov     eax,eax
+;;     8f: mov     rax,[r14+18h]
+;;     93: mov     rcx,[r14+20h]
+;;     97: mov     rdi,rsi
+;;     9a: mov     r14,rcx
+;;     9d: call    rax
+;;     9f: mov     r14,[rbp-8]
+;;     a3: mov     eax,eax
 ;;   ;; @62
-;;     a7: leave
-;;     a8: ret
-;;     a9: int3
-;;     aa: int3
-;;     ab: int3
-;;     ac: (bad)
-;;     ae: (bad)
-;;     b0: in      eax,0FFh
-;;     b2: (bad)
+;;     a5: leave
+;;     a6: ret
+;;     a7: int3
+;;     a8: xlat    [rbx]
+;;     a9: (bad)
+;;     ab: jmp     rdi
+;;     ad: (bad)
+;;     af: (bad)
 ;;   ;; -
-;;     b4: call    00000000000000B9h
+;;     b1: add     [rax],al
+;;     b3: add     [rax],al
 ;;   ;; @68
-;;     b9: call    00000000000000BEh
-;;     be: call    00000000000000C3h
-;;     c3: call    00000000000000C8h
+;;     b5: call    00000000000000BAh
+;;     ba: call    00000000000000BFh
+;;     bf: call    00000000000000C4h
