@@ -12,7 +12,8 @@ namespace Hoist.Optimizing.CodeGen;
 /// instruction with fixed-register defs); every block ends with a branch or a return; block arguments
 /// travel only on a block that ends with an unconditional jump to its single successor (lowering splits
 /// edges so this holds), which is where the allocator puts the moves that implement them; a vreg is defined
-/// once (by an operand or as a block parameter). Storage is flat arrays; operand i of instruction n is
+/// once (by an operand or as a block parameter); a terminator defines registers only by reuse of one of its inputs
+/// (checked by <see cref="EndBlock"/>). Storage is flat arrays; operand i of instruction n is
 /// entry <see cref="OperandStart"/>(n) + i of one operand array, which allocation results index in parallel.
 /// </para>
 /// </summary>
@@ -102,6 +103,11 @@ public sealed class VCode<TInst> where TInst : struct
         ref BlockInfo b = ref _blocks[_current];
         if (_instCount == b.InstStart) throw new InvalidOperationException($"block {_current} is empty");
         if (!args.IsEmpty && successors.Length != 1) throw new InvalidOperationException("block arguments need a single successor");
+        // The allocator keeps a terminator's results clear of the values live out of the block only through a reuse def
+        // (the register of one of its own inputs): a free def there could take a register a successor still reads.
+        foreach (var op in Operands(_instCount - 1))
+            if (op.Kind == OperandKind.Def && op.Constraint != OperandConstraint.Reuse)
+                throw new InvalidOperationException($"block {_current}: its terminator defines v{op.VReg.Index} other than by reuse");
         b.InstEnd = _instCount;
         b.SuccStart = _succs.Count;
         b.SuccCount = successors.Length;

@@ -88,6 +88,33 @@ public class LinearScanTests
     }
 
     [Fact]
+    public void ATerminatorMayDefineOnlyByReuse()
+    {
+        // A br_table-like terminator with a temporary of its own: the allocator could give it a register that a value
+        // live into a successor still holds (big.wasm's f117 was miscompiled so), so VCode refuses it; a reuse def is fine.
+        var code = new VCode<Toy>(2);
+        var index = code.NewVReg(RegClass.Int);
+        var temp = code.NewVReg(RegClass.Int);
+        code.StartBlock(0);
+        code.Push(new Toy("args"), [Operand.FixedDef(index, I(7))]);
+        code.Push(new Toy("br_table"), [Operand.Use(index), Operand.Def(temp)]);
+        var e = Assert.Throws<InvalidOperationException>(() => code.EndBlock([1]));
+        Assert.Contains("terminator defines", e.Message);
+
+        var ok = new VCode<Toy>(2);
+        var index2 = ok.NewVReg(RegClass.Int);
+        var temp2 = ok.NewVReg(RegClass.Int);
+        ok.StartBlock(0);
+        ok.Push(new Toy("args"), [Operand.FixedDef(index2, I(7))]);
+        ok.Push(new Toy("br_table"), [Operand.Use(index2), Operand.ReuseDef(temp2, 0)]);
+        ok.EndBlock([1]);
+        ok.StartBlock(1);
+        ok.Push(new Toy("ret"), []);
+        ok.EndBlock([]);
+        Assert.True(ok.IsComplete);
+    }
+
+    [Fact]
     public void ValuesLiveAcrossACallAvoidClobberedRegisters()
     {
         var code = new VCode<Toy>(1);
