@@ -81,24 +81,23 @@ public static class LinearScan
         /// <summary>The register of the latest piece of each vreg that got one (what a vreg hint asks for).</summary>
         readonly int[] _lastReg = Enumerable.Repeat(-1, code.VRegCount).ToArray();
 
-        readonly HashSet<int> _blockStarts = new();
-        /// <summary>Block start positions → block.</summary>
+        /// <summary>Block start positions → block (a position is a block start iff it is a key).</summary>
         readonly Dictionary<int, int> _blockOf = new();
         readonly int[] _blockOfInst = new int[code.InstCount];
-        LoopInfo _loops2 = null!;
+        /// <summary>The natural loops (dominator-based nesting, depth per block): loop-weighted costs and split hoisting.</summary>
+        LoopInfo _loopNest = null!;
 
         public RegAllocOutput Run()
         {
             if (!code.IsComplete) throw new InvalidOperationException("the VCode is not complete");
             for (int b = 0; b < code.BlockCount; b++)
             {
-                _blockStarts.Add(Pos.Before(code.InstRange(b).Start));
                 _blockOf[Pos.Before(code.InstRange(b).Start)] = b;
                 var (bs, be) = code.InstRange(b);
                 for (int i = bs; i < be; i++) _blockOfInst[i] = b;
             }
             ComputeLoops();
-            _loops2 = LoopInfo.Compute(code);
+            _loopNest = LoopInfo.Compute(code);
             ComputeLiveness();
             BuildIntervals();
             foreach (var iv in _roots)
@@ -415,7 +414,7 @@ public static class LinearScan
         /// </summary>
         bool SplitAroundReservation(LiveInterval cur, int reg, int conflict, int split)
         {
-            int loop = _loops2.Innermost[_blockOfInst[Pos.InstOf(conflict)]];
+            int loop = _loopNest.Innermost[_blockOfInst[Pos.InstOf(conflict)]];
             if (loop < 0) return false;
             // The end of the reservation (consecutive fixed ranges of other owners merge).
             int end = conflict;
@@ -455,7 +454,7 @@ public static class LinearScan
         {
             foreach (var u in cur.Uses)
             {
-                if (!u.RequiresReg || !_loops2.Contains(loop, _blockOfInst[Pos.InstOf(u.Pos)])) continue;
+                if (!u.RequiresReg || !_loopNest.Contains(loop, _blockOfInst[Pos.InstOf(u.Pos)])) continue;
                 if (u.Pos >= from) return true;
                 if (u.Pos < before && LiveAtBackEdge(cur, loop)) return true;
             }
@@ -464,9 +463,9 @@ public static class LinearScan
 
         bool LiveAtBackEdge(LiveInterval cur, int loop)
         {
-            int header = _loops2.Header[loop];
+            int header = _loopNest.Header[loop];
             foreach (int p in code.Predecessors(header))
-                if (_loops2.Contains(loop, p) && cur.Covers(Pos.Early(code.InstRange(p).End - 1))) return true;
+                if (_loopNest.Contains(loop, p) && cur.Covers(Pos.Early(code.InstRange(p).End - 1))) return true;
             return false;
         }
 
@@ -548,7 +547,7 @@ public static class LinearScan
         {
             if (it.Start > here || (it.Start == here && it.ReuseVReg >= 0)) return it.Start;
             int next = it.NextRegUse(cur.Start);
-            foreach (var (from, to) in _loops)
+            foreach (var (from, to) in _loopRanges)
             {
                 if (from > cur.Start || to <= cur.Start || to >= next) continue;
                 if (it.Covers(to - 1) && UsedBetween(it, from, cur.Start)) next = to;
@@ -606,8 +605,9 @@ public static class LinearScan
 
         // ---- Loops: where a split costs least.
 
-        /// <summary>Loops as position ranges: from a loop header's start to the end of its last back edge's source (blocks are in layout order).</summary>
-        readonly List<(int From, int To)> _loops = new();
+        /// <summary>Loops as position ranges, from a header's start to the end of its last back edge's source (blocks are in
+        /// layout order and a loop is contiguous): the cheap range tests of eviction costs and split hoisting.</summary>
+        readonly List<(int From, int To)> _loopRanges = new();
 
         void ComputeLoops()
         {
@@ -616,9 +616,9 @@ public static class LinearScan
                 {
                     if (h > b) continue;
                     int from = Pos.Before(code.InstRange(h).Start), to = Pos.After(code.InstRange(b).End - 1);
-                    int k = _loops.FindIndex(l => l.From == from);
-                    if (k < 0) _loops.Add((from, to));
-                    else if (_loops[k].To < to) _loops[k] = (from, to);
+                    int k = _loopRanges.FindIndex(l => l.From == from);
+                    if (k < 0) _loopRanges.Add((from, to));
+                    else if (_loopRanges[k].To < to) _loopRanges[k] = (from, to);
                 }
         }
 
@@ -630,7 +630,7 @@ public static class LinearScan
         int HoistSplit(LiveInterval it, int split)
         {
             int best = split;
-            foreach (var (from, to) in _loops)
+            foreach (var (from, to) in _loopRanges)
             {
                 if (from >= best || to <= split || from <= it.Start) continue;
                 if (!CoversThrough(it, from, split) || it.NextRegUse(from) < split) continue;
@@ -670,7 +670,6 @@ public static class LinearScan
                     At(ProgPoint.AfterInst(_defInst[v]).Order).DefStore.Add((Location(_pieces[v]![0], slots), Allocation.InStack(new SpillSlot(_slotOf[v]))));
 
             // Moves where a vreg's piece ends and the next begins inside a block.
-            var blockStart = _blockStarts;
             foreach (var list in _pieces)
             {
                 if (list is null) continue;
@@ -678,18 +677,18 @@ public static class LinearScan
                 {
                     var a = list[k - 1];
                     var b = list[k];
-                    if (a.End != b.Start || blockStart.Contains(b.Start)) continue;
+                    if (a.End != b.Start || _blockOf.ContainsKey(b.Start)) continue;
                     var from = Location(a, slots);
                     var to = Location(b, slots);
                     // Split inside the instruction that piece a was moved in at: the move into a and the store
                     // run together at the instruction's start, so the store reads where a came from.
                     if (b.Start != Pos.Before(Pos.InstOf(b.Start)) && a.Start == Pos.Before(Pos.InstOf(b.Start))
-                        && !blockStart.Contains(a.Start) && k >= 2 && list[k - 2].End == a.Start)
+                        && !_blockOf.ContainsKey(a.Start) && k >= 2 && list[k - 2].End == a.Start)
                         from = Location(list[k - 2], slots);
                     // A piece reloaded from the slot inside a block needs no store when it is spilled again (one
                     // that begins with its block got its value from edge moves, maybe from a register: it does).
                     // (and only on the path through the reload: in the same block as the split)
-                    bool slotValid = a.IsReload && !blockStart.Contains(a.Start) && b.Spilled
+                    bool slotValid = a.IsReload && !_blockOf.ContainsKey(a.Start) && b.Spilled
                         && _blockOfInst[Pos.InstOf(a.Start)] == _blockOfInst[Pos.InstOf(b.Start)];
                     if (from != to && !slotValid && !(to.Kind == AllocationKind.Stack && _storeAtDef[a.VReg.Index])) At(ProgPoint.Before(Pos.InstOf(b.Start)).Order).Split.Add((from, to));
                 }
@@ -825,7 +824,7 @@ public static class LinearScan
         }
 
         /// <summary>How often a block runs, estimated: 10^loop depth.</summary>
-        double Weight(int block) => Math.Pow(10, Math.Min(_loops2.Depth[block], 6));
+        double Weight(int block) => Math.Pow(10, Math.Min(_loopNest.Depth[block], 6));
 
         sealed class MoveGroups
         {
