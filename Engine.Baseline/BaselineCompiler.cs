@@ -1,4 +1,5 @@
 using Hoist.Compiler;
+using Hoist.Isa.X64;
 using Hoist.Isa;
 using Hoist.Wasm;
 
@@ -16,12 +17,12 @@ namespace Hoist.Baseline;
 /// </remarks>
 public sealed class BaselineCompiler : ICompiler
 {
-    readonly CpuFeatures _cpu;
+    readonly X64Features _cpu;
 
-    public BaselineCompiler() : this(CpuFeatures.Host) { }
+    public BaselineCompiler() : this(X64Features.Host) { }
 
     /// <summary>A compiler for a CPU with the given optional features (tests use it to reach the fallbacks).</summary>
-    internal BaselineCompiler(CpuFeatures cpu) => _cpu = cpu;
+    internal BaselineCompiler(X64Features cpu) => _cpu = cpu;
 
     public string Name => "baseline";
 

@@ -306,7 +306,7 @@ internal sealed partial class FunctionCompiler
         if (a.Kind == EntryKind.Reg) d = a.Gpr;
         else d = AllocGpr();
         bool clz = code is Opcode.I32Clz or Opcode.I64Clz, ctz = code is Opcode.I32Ctz or Opcode.I64Ctz;
-        if ((clz && !_env.Cpu.Lzcnt) || (ctz && !_env.Cpu.Tzcnt))
+        if ((clz && !_env.Cpu.Lzcnt) || (ctz && !_env.Cpu.Bmi1))
         {
             // Without LZCNT/BMI1 those encodings run as bsr/bsf, whose result is a bit index, undefined for 0.
             int bits = w.Bits();

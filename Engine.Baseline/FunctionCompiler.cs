@@ -54,7 +54,7 @@ namespace Hoist.Baseline;
 /// the deadline; the slow path calls the <see cref="BuiltinId.OutOfFuelOrEpoch"/> builtin.</para>
 /// <para>Unreachable code (after br, return, unreachable...) is validated but not compiled. SIMD, GC and
 /// exception-handling operators (and v128 values) throw <see cref="UnsupportedFeatureException"/>, naming
-/// the operator and its feature. The code needs SSE4.1 and POPCNT (see <see cref="CpuFeatures"/>).</para>
+/// the operator and its feature. The code needs SSE4.1 and POPCNT (see <see cref="Hoist.Isa.X64.X64Features"/>).</para>
 /// </remarks>
 internal sealed partial class FunctionCompiler
 {

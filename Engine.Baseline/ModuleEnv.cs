@@ -1,4 +1,5 @@
 using Hoist.Compiler;
+using Hoist.Isa.X64;
 using Hoist.Vm;
 using Hoist.Wasm;
 using Hoist.Wasm.Validation;
@@ -12,7 +13,7 @@ namespace Hoist.Baseline;
 /// </summary>
 internal sealed class ModuleEnv
 {
-    public ModuleEnv(CompileInput input, CpuFeatures cpu)
+    public ModuleEnv(CompileInput input, X64Features cpu)
     {
         Cpu = cpu;
         Input = input;
@@ -31,7 +32,7 @@ internal sealed class ModuleEnv
     }
 
     /// <summary>The host's optional instructions the code may use.</summary>
-    public CpuFeatures Cpu { get; }
+    public X64Features Cpu { get; }
 
     public CompileInput Input { get; }
     public WasmModule Module { get; }

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Hoist.Compiler;
 using Hoist.Isa;
+using Hoist.Isa.X64;
 using Hoist.Optimizing.Ir;
 using Hoist.Optimizing.Isa.X64;
 using Hoist.Optimizing.Passes;

@@ -150,8 +150,8 @@ public class CodeQualityTests
         var module = Hoist.Wasm.Text.WatParser.ParseModule("(module (func (param i64) (result i64) (i64.clz (local.get 0))) (func (param i32) (result i32) (i32.ctz (local.get 0))))");
         var ctx = Hoist.Wasm.Validation.ModuleValidator.ValidateModule(module);
         var input = new CompileInput(ctx, new Hoist.Vm.VmOffsets(module)) { Parallel = false };
-        CompiledModule modern = new Hoist.Baseline.BaselineCompiler(new Hoist.Baseline.CpuFeatures(Lzcnt: true, Tzcnt: true)).Compile(input);
-        CompiledModule old = new Hoist.Baseline.BaselineCompiler(new Hoist.Baseline.CpuFeatures(Lzcnt: false, Tzcnt: false)).Compile(input);
+        CompiledModule modern = new Hoist.Baseline.BaselineCompiler(new Hoist.Isa.X64.X64Features(Avx: false, Bmi1: true, Bmi2: false, Lzcnt: true)).Compile(input);
+        CompiledModule old = new Hoist.Baseline.BaselineCompiler(Hoist.Isa.X64.X64Features.Minimal).Compile(input);
         Assert.Contains(Disassemble(modern.Functions[0]), l => l.StartsWith("lzcnt ", StringComparison.Ordinal));
         Assert.Contains(Disassemble(modern.Functions[1]), l => l.StartsWith("tzcnt ", StringComparison.Ordinal));
         List<string> clz = Disassemble(old.Functions[0]), ctz = Disassemble(old.Functions[1]);

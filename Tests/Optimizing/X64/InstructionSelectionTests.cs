@@ -1,3 +1,4 @@
+using Hoist.Isa.X64;
 using Hoist.Compiler;
 using Hoist.Optimizing.Isa.X64;
 using Hoist.Runtime;
