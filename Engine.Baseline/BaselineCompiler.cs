@@ -10,10 +10,8 @@ namespace Hoist.Baseline;
 /// (see <see cref="FunctionCompiler"/> for how one function is compiled).
 /// </summary>
 /// <remarks>
-/// Functions compile independently. Above <see cref="CompileInput.ParallelThresholdBytes"/> of code they
-/// compile on all cores, one <see cref="FunctionCompiler"/> (with its reusable buffers) per worker;
-/// the output is the same either way, since a function's code depends only on its own body. The error
-/// reported is that of the lowest failing function, as a sequential pass would report.
+/// Functions compile independently through <see cref="FunctionCompilation"/> (on every core above a size, one
+/// <see cref="FunctionCompiler"/> with its reusable buffers per worker; the lowest failing function's error).
 /// </remarks>
 public sealed class BaselineCompiler : ICompiler
 {
@@ -30,38 +28,7 @@ public sealed class BaselineCompiler : ICompiler
     {
         ArgumentNullException.ThrowIfNull(input);
         var env = new ModuleEnv(input, _cpu);
-        var code = input.Module.Code;
-        var functions = new MachineCode[code.Count];
-        long bytes = 0;
-        foreach (FunctionBody body in code) bytes += body.Code.Length;
-
-        if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
-        {
-            var compiler = new FunctionCompiler(env);
-            for (int i = 0; i < code.Count; i++) functions[i] = compiler.Compile(i);
-            return new CompiledModule(Name, functions);
-        }
-
-        int failedIndex = int.MaxValue;
-        Exception? failure = null;
-        var gate = new object();
-        Parallel.For(0, code.Count,
-            () => new FunctionCompiler(env),
-            (i, state, compiler) =>
-            {
-                try { functions[i] = compiler.Compile(i); }
-                catch (Exception e) when (e is WasmException or UnsupportedFeatureException)
-                {
-                    lock (gate)
-                    {
-                        if (i < failedIndex) { failedIndex = i; failure = e; }
-                    }
-                    state.Break();
-                }
-                return compiler;
-            },
-            _ => { });
-        if (failure is not null) throw failure;
+        var functions = FunctionCompilation.CompileAll(input, () => new FunctionCompiler(env), (compiler, i) => compiler.Compile(i));
         return new CompiledModule(Name, functions);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Hoist.Compiler;
 using Hoist.Isa;
 using Hoist.Isa.X64;
@@ -16,10 +15,9 @@ namespace Hoist.Optimizing;
 /// selection, linear-scan register allocation and emission.
 /// </summary>
 /// <remarks>
-/// Functions compile independently. Above <see cref="CompileInput.ParallelThresholdBytes"/> of code they compile on
-/// all cores with one <see cref="FunctionPipeline"/> (translator, passes, lowering, emitter and their buffers) per
-/// worker; the output does not depend on the split. The error reported is that of the lowest failing function,
-/// as a sequential pass would report.
+/// Functions compile independently through <see cref="FunctionCompilation"/> (on every core above a size, one
+/// <see cref="FunctionPipeline"/> — translator, passes, lowering, emitter and their buffers — per worker; the lowest
+/// failing function's error).
 /// </remarks>
 public sealed class OptimizingCompiler : ICompiler
 {
@@ -56,57 +54,10 @@ public sealed class OptimizingCompiler : ICompiler
         ArgumentNullException.ThrowIfNull(input);
         // Guarded memories (guard pages) need no explicit bounds checks: the translator reads the guards from here.
         var env = new ModuleEnvironment(input.Context, input.Offsets) { MemoryGuardBytes = input.MemoryGuardBytes };
-        var code = input.Module.Code;
-        var functions = new MachineCode[code.Count];
-        long bytes = 0;
-        foreach (FunctionBody body in code) bytes += body.Code.Length;
-
-        if (!input.Parallel || bytes < input.ParallelThresholdBytes || Environment.ProcessorCount < 2 || code.Count < 2)
-        {
-            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats };
-            for (int i = 0; i < code.Count; i++) functions[i] = pipeline.Compile(i);
-            return new CompiledModule(Name, functions);
-        }
-
-        // One worker per core, each with one pipeline for its whole share (a pipeline's tables grow once, then
-        // serve every function it compiles), taking function indices in increasing order from a shared counter.
-        // After a failure at index i no worker takes an index above i; every index below i was taken before it
-        // and still completes, so the lowest failing function is the one reported, as a sequential pass would.
-        int next = -1;
-        int failedIndex = int.MaxValue;
-        Exception? failure = null;
-        ExceptionDispatchInfo? internalError = null;
-        var gate = new object();
-        void Work()
-        {
-            var pipeline = new FunctionPipeline(env, input, _cpu) { Stats = stats is null ? null : new CompileStats() };
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < code.Count && i < Volatile.Read(ref failedIndex))
-            {
-                try { functions[i] = pipeline.Compile(i); }
-                catch (Exception e) when (e is WasmException or UnsupportedFeatureException)
-                {
-                    lock (gate)
-                    {
-                        if (i < failedIndex) { failedIndex = i; failure = e; }
-                    }
-                }
-                catch (Exception e)
-                {
-                    // A compiler bug: stop everyone and rethrow it as it is (not wrapped) on the calling thread.
-                    lock (gate) internalError ??= ExceptionDispatchInfo.Capture(e);
-                    Volatile.Write(ref failedIndex, -1);
-                }
-            }
-            if (pipeline.Stats is { } s) lock (gate) stats!.Add(s);
-        }
-        int workers = Math.Min(Environment.ProcessorCount, code.Count);
-        var others = new Task[workers - 1];
-        for (int w = 0; w < others.Length; w++) others[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        Work();
-        Task.WaitAll(others);
-        internalError?.Throw();
-        if (failure is not null) throw failure;
+        var functions = FunctionCompilation.CompileAll(input,
+            () => new FunctionPipeline(env, input, _cpu) { Stats = stats is null ? null : new CompileStats() },
+            (pipeline, i) => pipeline.Compile(i),
+            pipeline => { if (pipeline.Stats is { } s) stats!.Add(s); });
         return new CompiledModule(Name, functions);
     }
 }
